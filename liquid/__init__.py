@@ -1,0 +1,33 @@
+"""liquid: reservoir computing with Liquid State Machines of spiking neurons."""
+from importlib.metadata import PackageNotFoundError, version
+
+from .encoders import CurrentEncoder, DeltaEncoder, PoissonEncoder, SpikeEncoder, events_to_counts
+from .estimators import LiquidActivityWarning, LiquidStateMachine, LSMClassifier, LSMRegressor
+from .features import FilteredState, FiringRate, FirstSpikeLatency, SpikeCounts
+from .neurons import LIF
+from .topology import FixedInDegree, MaassColumn, RandomSparse
+
+try:
+    __version__ = version("liquid-lsm")
+except PackageNotFoundError:  # running from a source tree that is not installed
+    __version__ = "0.0.0+unknown"
+
+__all__ = [
+    "LiquidStateMachine",
+    "LSMClassifier",
+    "LSMRegressor",
+    "LiquidActivityWarning",
+    "LIF",
+    "FixedInDegree",
+    "RandomSparse",
+    "MaassColumn",
+    "CurrentEncoder",
+    "PoissonEncoder",
+    "DeltaEncoder",
+    "SpikeEncoder",
+    "events_to_counts",
+    "FilteredState",
+    "SpikeCounts",
+    "FiringRate",
+    "FirstSpikeLatency",
+]

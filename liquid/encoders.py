@@ -1,0 +1,216 @@
+"""Encoders: analog input frames -> the drive the liquid receives.
+
+An encoder learns per-channel statistics in ``fit`` (from the training
+sequences) and maps each (n_frames, n_channels) sequence to a drive array whose
+meaning is given by its ``mode``: a current, a Poisson rate or spike counts.
+"""
+from __future__ import annotations
+
+from math import isfinite
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from .kernels import MODE_CURRENT, MODE_RATE, MODE_SPIKES, delta_encode
+
+
+def _stacked(sequences: list[np.ndarray]) -> np.ndarray:
+    return np.concatenate(sequences, axis=0)
+
+
+class _Encoder(BaseEstimator):
+    mode: int
+    #: whether input synapses get random signs (analog drive) or are excitatory (spikes).
+    signed_weights: bool = False
+
+    def fit(self, sequences: list[np.ndarray]) -> "_Encoder":
+        self.validate()
+        return self
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first invalid parameter."""
+
+    def n_output_channels(self, n_channels: int) -> int:
+        return n_channels
+
+    def encode(self, sequence: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+
+class _Standardizer:
+    """Per-channel z-scoring with statistics from the training frames."""
+
+    def _fit_standardizer(self, sequences: list[np.ndarray]) -> None:
+        frames = _stacked(sequences)
+        self.mean_ = frames.mean(axis=0)
+        std = frames.std(axis=0)
+        # Constant channels carry no information; keep them at zero drive.
+        self.scale_ = np.where(std > 1e-12, std, 1.0)
+
+    def _standardize(self, sequence: np.ndarray) -> np.ndarray:
+        return (sequence - self.mean_) / self.scale_
+
+
+class CurrentEncoder(_Standardizer, _Encoder):
+    """Inject each channel as a current (current-mode input).
+
+    The drive of channel ``c`` is its z-score (training mean and std), held
+    constant over the frame; the input weights (mV) turn it into a current.
+
+    Parameters
+    ----------
+    standardize : bool, default=True
+        Z-score channels with training statistics; ``False`` injects raw values.
+    """
+
+    mode = MODE_CURRENT
+    signed_weights = True
+
+    def __init__(self, standardize: bool = True):
+        self.standardize = standardize
+
+    def fit(self, sequences):
+        self._fit_standardizer(sequences)
+        return self
+
+    def encode(self, sequence):
+        return self._standardize(sequence) if self.standardize else sequence
+
+
+class PoissonEncoder(_Encoder):
+    """Poisson rate coding: each channel becomes a spike train with rate in Hz.
+
+    With ``normalize=True`` the rate is ``max_rate * (x - min) / (max - min)``
+    using the training range of each channel (clipped to [0, max_rate]);
+    with ``normalize=False`` the input is taken to be rates in Hz already.
+
+    Parameters
+    ----------
+    max_rate : float, default=100.0
+        Rate (Hz) of a channel at its training maximum.
+    normalize : bool, default=True
+        Map the training range to [0, max_rate]; otherwise the input must be
+        non-negative rates (Hz).
+    """
+
+    mode = MODE_RATE
+
+    def __init__(self, max_rate: float = 100.0, normalize: bool = True):
+        self.max_rate = max_rate
+        self.normalize = normalize
+
+    def validate(self):
+        if not (isinstance(self.max_rate, (int, float)) and isfinite(self.max_rate) and self.max_rate > 0):
+            raise ValueError(f"PoissonEncoder.max_rate must be a positive rate in Hz, got {self.max_rate!r}")
+
+    def fit(self, sequences):
+        self.validate()
+        frames = _stacked(sequences)
+        self.min_ = frames.min(axis=0)
+        span = frames.max(axis=0) - self.min_
+        self.span_ = np.where(span > 1e-12, span, 1.0)
+        if not self.normalize:
+            self._check_rates(frames)
+        return self
+
+    @staticmethod
+    def _check_rates(frames):
+        if np.any(frames < 0):
+            raise ValueError(
+                "PoissonEncoder(normalize=False) takes rates in Hz, but the input has negative values; "
+                "pass non-negative rates or use normalize=True"
+            )
+
+    def encode(self, sequence):
+        if not self.normalize:
+            self._check_rates(sequence)
+            return sequence
+        return self.max_rate * np.clip((sequence - self.min_) / self.span_, 0.0, 1.0)
+
+
+class DeltaEncoder(_Standardizer, _Encoder):
+    """Threshold-crossing (send-on-delta) coding.
+
+    Each channel gives two spike channels: an "up" spike each time the
+    (standardized) signal has risen by ``threshold`` since the channel's last
+    event, a "down" spike each time it has fallen by ``threshold``.
+
+    Parameters
+    ----------
+    threshold : float, default=0.1
+        Change (in training standard deviations of the channel) that emits a spike.
+    """
+
+    mode = MODE_SPIKES
+
+    def __init__(self, threshold: float = 0.1):
+        self.threshold = threshold
+
+    def validate(self):
+        if not (isinstance(self.threshold, (int, float)) and isfinite(self.threshold) and self.threshold > 0):
+            raise ValueError(f"DeltaEncoder.threshold must be > 0, got {self.threshold!r}")
+
+    def fit(self, sequences):
+        self.validate()
+        self._fit_standardizer(sequences)
+        return self
+
+    def n_output_channels(self, n_channels):
+        return 2 * n_channels
+
+    def encode(self, sequence):
+        return delta_encode(np.ascontiguousarray(self._standardize(sequence)), float(self.threshold))
+
+
+class SpikeEncoder(_Encoder):
+    """Input that already is spike counts per frame and channel (non-negative).
+
+    Use :func:`events_to_counts` to turn (time, channel) spike events into counts.
+    """
+
+    mode = MODE_SPIKES
+
+    def fit(self, sequences):
+        for sequence in sequences:
+            self.encode(sequence)
+        return self
+
+    def encode(self, sequence):
+        if np.any(sequence < 0):
+            raise ValueError("SpikeEncoder takes spike counts, but the input has negative values")
+        return sequence
+
+
+def events_to_counts(
+    times: np.ndarray, channels: np.ndarray, n_channels: int, duration: float, frame_duration: float
+) -> np.ndarray:
+    """Bin spike events into a (n_frames, n_channels) count array.
+
+    Parameters
+    ----------
+    times : array of float
+        Spike times (ms), in ``[0, duration)``.
+    channels : array of int
+        Input channel of each spike, in ``[0, n_channels)``.
+    n_channels : int
+        Number of input channels.
+    duration : float
+        Length of the spike train (ms).
+    frame_duration : float
+        Width of a frame (ms); use the liquid's ``frame_duration``.
+    """
+    times = np.asarray(times, dtype=float)
+    channels = np.asarray(channels)
+    if times.shape != channels.shape or times.ndim != 1:
+        raise ValueError(f"times and channels must be 1-D of equal length, got {times.shape} and {channels.shape}")
+    if not np.all(np.isfinite(times)) or np.any(times < 0) or np.any(times >= duration):
+        raise ValueError(f"spike times must be finite and in [0, duration={duration}) ms")
+    if channels.size and (not np.issubdtype(channels.dtype, np.integer) or channels.min() < 0 or channels.max() >= n_channels):
+        raise ValueError(f"channels must be integers in [0, n_channels={n_channels})")
+    n_frames = int(np.ceil(duration / frame_duration))
+    counts = np.zeros((n_frames, n_channels))
+    np.add.at(counts, ((times // frame_duration).astype(np.int64), channels), 1.0)
+    return counts
+
+
+ENCODERS = {"current": CurrentEncoder, "poisson": PoissonEncoder, "delta": DeltaEncoder, "spikes": SpikeEncoder}

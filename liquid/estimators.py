@@ -1,0 +1,578 @@
+"""scikit-learn estimators: the liquid as a transformer, and readout wrappers.
+
+Data flow: encoder -> reservoir (numba kernels) -> feature extractors -> readout.
+"""
+from __future__ import annotations
+
+import warnings
+import zlib
+from math import isfinite
+from numbers import Integral, Real
+
+import numpy as np
+from joblib import effective_n_jobs
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin, clone
+from sklearn.linear_model import RidgeClassifierCV, RidgeCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import check_array, check_random_state
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, column_or_1d
+
+from ._validation import check_sequences
+from .encoders import ENCODERS
+from .features import EXTRACTORS
+from .neurons import NEURON_MODELS
+from .reservoir import build_reservoir
+from .topology import TOPOLOGIES
+
+#: Fraction of the refractory-limited maximum rate above which the liquid counts as saturated.
+SATURATION_FRACTION = 0.5
+#: Mean rate (Hz) below which the liquid counts as silent.
+SILENT_RATE = 0.1
+
+
+class LiquidActivityWarning(UserWarning):
+    """The liquid is silent or saturated on the training data."""
+
+
+def _resolve(value, registry: dict, param: str):
+    """A fresh copy of a component given as an instance or a registry name."""
+    if isinstance(value, str):
+        if value not in registry:
+            raise ValueError(f"unknown {param}={value!r}; choose one of {sorted(registry)} or pass an instance")
+        return registry[value]()
+    if isinstance(value, tuple(registry.values())):
+        return clone(value)
+    raise TypeError(f"{param} must be one of {sorted(registry)} or an instance of one, got {value!r}")
+
+
+def _resolve_features(features) -> list:
+    items = [features] if isinstance(features, str) or not isinstance(features, (list, tuple)) else list(features)
+    if not items:
+        raise ValueError("features is empty; give at least one feature extractor")
+    extractors = [_resolve(item, EXTRACTORS, "features") for item in items]
+    kinds = [e.kind for e in extractors]
+    if len(set(kinds)) != len(kinds):
+        raise ValueError(f"features lists the same kind of extractor twice: {kinds}")
+    for extractor in extractors:
+        extractor.validate()
+    return extractors
+
+
+def _check_number(name: str, value, low: float, *, low_inclusive: bool = True, high: float | None = None,
+                  integer: bool = False) -> None:
+    kind = Integral if integer else Real
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise TypeError(f"{name} must be {'an integer' if integer else 'a number'}, got {value!r}")
+    if not isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    too_low = value < low if low_inclusive else value <= low
+    if too_low or (high is not None and value > high):
+        bounds = f"{'[' if low_inclusive else '('}{low}, {high if high is not None else 'inf'}]"
+        raise ValueError(f"{name} must be in {bounds}, got {value!r}")
+
+
+class LiquidStateMachine(TransformerMixin, BaseEstimator):
+    """A liquid of spiking neurons as a scikit-learn transformer.
+
+    ``fit`` draws a random recurrent network of leaky integrate-and-fire
+    neurons (excitatory and inhibitory, Dale's law) from ``random_state``;
+    ``transform`` drives it with each input sequence and returns spike-pattern
+    features, one row per sequence.
+
+    Each input timestep ("frame") is held for ``frame_duration`` ms of
+    simulated time, integrated in steps of ``dt`` ms.
+
+    Parameters
+    ----------
+    n_neurons : int, default=1000
+        Size of the liquid.
+    frac_inhibitory : float, default=0.2
+        Fraction of inhibitory neurons.
+    neuron : "lif" or LIF, default="lif"
+        Neuron model (time constants, threshold, reset, refractoriness,
+        synaptic time constants, background current, noise, adaptation).
+    topology : {"fixed_indegree", "random", "column"} or a topology instance, default="fixed_indegree"
+        :class:`~liquid.topology.FixedInDegree`, :class:`~liquid.topology.RandomSparse`
+        or :class:`~liquid.topology.MaassColumn`.
+    w_ee, w_ei, w_ie, w_ii : float, default=3.0, 6.0, 6.0, 6.0
+        Mean amplitude (mV, >= 0) of the synaptic current jump per spike for
+        E->E, E->I, I->E and I->I synapses; inhibitory synapses are made
+        negative (Dale's law), magnitudes are gamma distributed (CV 0.5).
+    delay_exc, delay_inh : float, default=1.5, 0.8
+        Synaptic delay (ms) of excitatory / inhibitory synapses (at least one step).
+    encoder : {"current", "poisson", "delta", "spikes"} or an encoder instance, default="current"
+        How input frames enter the liquid (see :mod:`liquid.encoders`).
+    input_scale : float, default=5.0
+        Mean amplitude (mV) of input synapses: current per unit of encoded
+        input (current mode) or current jump per input spike.
+    input_fraction : float, default=0.3
+        Probability that a neuron receives a given input channel.
+    features : str, extractor instance or list of them, default="state"
+        Spike-pattern features: "state" (:class:`~liquid.features.FilteredState`),
+        "counts", "rate", "latency"; a list concatenates them in order.
+    dt : float, default=1.0
+        Integration step (ms).
+    frame_duration : float, default=10.0
+        Simulated time (ms) per input timestep; a multiple of ``dt``.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the network and the per-sample noise and Poisson spikes.
+    n_jobs : int or None, default=None
+        Threads simulating samples in parallel (-1: all cores). Results do not
+        depend on it.
+
+    Attributes
+    ----------
+    reservoir_ : Reservoir
+        The built network (weights as ``reservoir_.weights``).
+    encoder_ : encoder
+        The fitted encoder.
+    n_channels_in_ : int
+        Input channels seen in ``fit``.
+    n_features_in_ : int
+        Only when ``fit`` got a 2-D array: its number of columns (timesteps).
+    firing_rate_ : float
+        Mean firing rate (Hz) of the liquid on the training data.
+    silent_fraction_ : float
+        Fraction of neurons that never fired on the training data.
+    """
+
+    def __init__(
+        self,
+        n_neurons: int = 1000,
+        *,
+        frac_inhibitory: float = 0.2,
+        neuron="lif",
+        topology="fixed_indegree",
+        w_ee: float = 3.0,
+        w_ei: float = 6.0,
+        w_ie: float = 6.0,
+        w_ii: float = 6.0,
+        delay_exc: float = 1.5,
+        delay_inh: float = 0.8,
+        encoder="current",
+        input_scale: float = 5.0,
+        input_fraction: float = 0.3,
+        features="state",
+        dt: float = 1.0,
+        frame_duration: float = 10.0,
+        random_state=None,
+        n_jobs: int | None = None,
+    ):
+        self.n_neurons = n_neurons
+        self.frac_inhibitory = frac_inhibitory
+        self.neuron = neuron
+        self.topology = topology
+        self.w_ee = w_ee
+        self.w_ei = w_ei
+        self.w_ie = w_ie
+        self.w_ii = w_ii
+        self.delay_exc = delay_exc
+        self.delay_inh = delay_inh
+        self.encoder = encoder
+        self.input_scale = input_scale
+        self.input_fraction = input_fraction
+        self.features = features
+        self.dt = dt
+        self.frame_duration = frame_duration
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    # -- validation -----------------------------------------------------------------
+    def _validate_params(self) -> tuple:
+        _check_number("n_neurons", self.n_neurons, 1, integer=True)
+        _check_number("frac_inhibitory", self.frac_inhibitory, 0.0, high=1.0)
+        for name in ("w_ee", "w_ei", "w_ie", "w_ii", "input_scale"):
+            _check_number(name, getattr(self, name), 0.0)
+        _check_number("input_fraction", self.input_fraction, 0.0, high=1.0)
+        _check_number("dt", self.dt, 0.0, low_inclusive=False)
+        _check_number("frame_duration", self.frame_duration, 0.0, low_inclusive=False)
+        for name in ("delay_exc", "delay_inh"):
+            _check_number(name, getattr(self, name), 0.0)
+        steps_per_frame = self.frame_duration / self.dt
+        if abs(steps_per_frame - round(steps_per_frame)) > 1e-6 * steps_per_frame or round(steps_per_frame) < 1:
+            raise ValueError(
+                f"frame_duration ({self.frame_duration} ms) must be a whole multiple of dt ({self.dt} ms)"
+            )
+        if self.n_jobs is not None:
+            _check_number("n_jobs", self.n_jobs, -np.inf, integer=True)
+            if self.n_jobs == 0:
+                raise ValueError("n_jobs=0 is not allowed; use None, -1 or a positive number of threads")
+        neuron = _resolve(self.neuron, NEURON_MODELS, "neuron")
+        neuron.validate()
+        topology = _resolve(self.topology, TOPOLOGIES, "topology")
+        topology.validate()
+        encoder = _resolve(self.encoder, ENCODERS, "encoder")
+        encoder.validate()
+        extractors = _resolve_features(self.features)
+        return neuron, topology, encoder, extractors, int(round(steps_per_frame))
+
+    def _check_input(self, X) -> list[np.ndarray]:
+        sequences, _ = check_sequences(X)
+        n_channels = sequences[0].shape[1]
+        if n_channels != self.n_channels_in_:
+            raise ValueError(
+                f"X has {n_channels} channels, but {type(self).__name__} was fitted with {self.n_channels_in_} channels"
+            )
+        return sequences
+
+    # -- fitting and simulation ------------------------------------------------------
+    def fit(self, X, y=None):
+        """Build the liquid for X's channels and measure its activity on X.
+
+        Parameters
+        ----------
+        X : 3-D array, 2-D array (univariate rows) or list of (n_timesteps, n_channels) arrays
+        y : ignored
+        """
+        self._fit(X)
+        return self
+
+    def fit_transform(self, X, y=None, **fit_params):
+        """Fit to X and return its features, simulating X only once."""
+        return self._fit(X)
+
+    def _fit(self, X) -> np.ndarray:
+        neuron, topology, encoder, extractors, steps_per_frame = self._validate_params()
+        sequences, is_2d = check_sequences(X)
+        rng = check_random_state(self.random_state)
+        build_seed, noise_seed = rng.randint(np.iinfo(np.int32).max, size=2)
+        encoder.fit(sequences)
+        n_channels = sequences[0].shape[1]
+        reservoir = build_reservoir(
+            n_neurons=self.n_neurons,
+            n_channels=encoder.n_output_channels(n_channels),
+            frac_inhibitory=self.frac_inhibitory,
+            neuron=neuron,
+            topology=topology,
+            weights={"ee": self.w_ee, "ei": self.w_ei, "ie": self.w_ie, "ii": self.w_ii},
+            delay_exc=self.delay_exc,
+            delay_inh=self.delay_inh,
+            input_scale=self.input_scale,
+            input_fraction=self.input_fraction,
+            signed_input=encoder.signed_weights,
+            dt=self.dt,
+            steps_per_frame=steps_per_frame,
+            rng=np.random.default_rng(build_seed),
+        )
+        # Everything learned is set together, after all checks and the build passed.
+        self.neuron_, self.encoder_, self.extractors_ = neuron, encoder, extractors
+        self.reservoir_, self.noise_seed_ = reservoir, int(noise_seed)
+        self.n_channels_in_ = n_channels
+        if is_2d:
+            self.n_features_in_ = sequences[0].shape[0]
+        elif hasattr(self, "n_features_in_"):
+            del self.n_features_in_
+        features, total_spikes, duration_ms = self._simulate(sequences)
+        self._record_activity(total_spikes, duration_ms, neuron)
+        return features
+
+    def _sample_seeds(self, sequences: list[np.ndarray]) -> np.ndarray:
+        """Per-sample seeds from the sample's content: a sample's noise and
+        Poisson spikes never depend on its batch, position or the thread count."""
+        seeds = [
+            zlib.crc32(seq.tobytes(), zlib.crc32(np.array(seq.shape).tobytes(), self.noise_seed_))
+            for seq in sequences
+        ]
+        return np.array(seeds, dtype=np.int64) & 0x7FFFFFFF
+
+    def _simulate(self, sequences: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Features (n_samples, n_features), spike totals (S, N) and durations (S,) in ms."""
+        drives = [self.encoder_.encode(seq) for seq in sequences]
+        by_kind = {e.kind: e for e in self.extractors_}
+        counts, state = by_kind.get("counts"), by_kind.get("state")
+        out = self.reservoir_.run(
+            drives,
+            self.encoder_.mode,
+            self._sample_seeds(sequences),
+            n_bins=counts.n_bins if counts else 0,
+            n_points=state.n_points if state else 0,
+            tau_state=state.tau if state else 1.0,
+            n_threads=effective_n_jobs(self.n_jobs),
+        )
+        frame_counts = np.array([seq.shape[0] for seq in sequences], dtype=np.float64)
+        duration_ms = frame_counts * self.reservoir_.steps_per_frame * self.reservoir_.dt
+        n_samples = len(sequences)
+        blocks = []
+        for extractor in self.extractors_:
+            if extractor.kind in ("counts", "state"):
+                # (S, N, K) -> (S, K * N): all neurons at time 0, then at time 1, ...
+                blocks.append(out[extractor.kind].transpose(0, 2, 1).reshape(n_samples, -1))
+            elif extractor.kind == "rate":
+                blocks.append(out["total"] * (1000.0 / duration_ms[:, None]))
+            else:
+                blocks.append(out["latency"])
+        return np.hstack(blocks), out["total"], duration_ms
+
+    def _record_activity(self, total_spikes: np.ndarray, duration_ms: np.ndarray, neuron) -> None:
+        n_neurons = total_spikes.shape[1]
+        self.firing_rate_ = float(total_spikes.sum() / (n_neurons * duration_ms.sum() / 1000.0))
+        self.silent_fraction_ = float(np.mean(total_spikes.sum(axis=0) == 0))
+        max_rate = neuron.max_rate(self.dt)
+        if self.firing_rate_ < SILENT_RATE:
+            warnings.warn(
+                f"The liquid is nearly silent on the training data (mean rate {self.firing_rate_:.3g} Hz, "
+                f"{self.silent_fraction_:.0%} of neurons never fire): increase input_scale "
+                "(or the neuron's bias, or w_ee)",
+                LiquidActivityWarning,
+                stacklevel=3,
+            )
+        elif self.firing_rate_ > SATURATION_FRACTION * max_rate:
+            warnings.warn(
+                f"The liquid is saturated on the training data (mean rate {self.firing_rate_:.3g} Hz, "
+                f"at most {max_rate:.3g} Hz possible): decrease input_scale or w_ee (or increase w_ie)",
+                LiquidActivityWarning,
+                stacklevel=3,
+            )
+
+    def transform(self, X) -> np.ndarray:
+        """Spike-pattern features of each sequence, shape (n_samples, n_features)."""
+        check_is_fitted(self, "reservoir_")
+        features, _, _ = self._simulate(self._check_input(X))
+        return features
+
+    def raster(self, x, trace_neurons=()):
+        """Spike raster (and optional membrane traces) of one sequence.
+
+        Parameters
+        ----------
+        x : array (n_timesteps, n_channels) or (n_timesteps,)
+        trace_neurons : sequence of int
+            Neurons whose membrane potential (mV) to return at every step.
+
+        Returns
+        -------
+        raster : DataFrame with columns ``time`` (ms) and ``neuron``
+        traces : array (n_steps, len(trace_neurons))
+        """
+        check_is_fitted(self, "reservoir_")
+        (sequence,) = self._check_input([x])
+        trace_neurons = np.asarray(trace_neurons, dtype=np.int64)
+        if trace_neurons.size and (trace_neurons.min() < 0 or trace_neurons.max() >= self.n_neurons):
+            raise ValueError(f"trace_neurons must be in [0, {self.n_neurons}), got {trace_neurons.tolist()}")
+        return self.reservoir_.record(
+            self.encoder_.encode(sequence), self.encoder_.mode, self._sample_seeds([sequence])[0], trace_neurons
+        )
+
+    def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        check_is_fitted(self, "reservoir_")
+        names = []
+        neurons = range(self.n_neurons)
+        for extractor in self.extractors_:
+            if extractor.kind in ("counts", "state"):
+                names += [f"{extractor.kind}{k}_n{i}" for k in range(extractor.n_columns()) for i in neurons]
+            else:
+                names += [f"{extractor.kind}_n{i}" for i in neurons]
+        return np.asarray(names, dtype=object)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        tags.transformer_tags.preserves_dtype = ["float64"]
+        return tags
+
+
+_LIQUID_PARAMS = LiquidStateMachine._get_param_names()
+
+
+class _LiquidReadout(BaseEstimator):
+    """Shared fit/predict of the readout wrappers: liquid features -> sklearn readout."""
+
+    def _default_readout(self):
+        raise NotImplementedError
+
+    def _fit_readout(self, X, y):
+        liquid = LiquidStateMachine(**{name: getattr(self, name) for name in _LIQUID_PARAMS})
+        features = liquid.fit_transform(X)
+        if len(y) != features.shape[0]:
+            raise ValueError(f"X has {features.shape[0]} sequences but y has {len(y)} targets")
+        readout = clone(self.readout) if self.readout is not None else self._default_readout()
+        readout.fit(features, y)
+        self.liquid_, self.readout_ = liquid, readout
+        self.n_channels_in_ = liquid.n_channels_in_
+        if hasattr(liquid, "n_features_in_"):
+            self.n_features_in_ = liquid.n_features_in_
+        elif hasattr(self, "n_features_in_"):
+            del self.n_features_in_
+        return self
+
+    def _features(self, X):
+        check_is_fitted(self, "readout_")
+        return self.liquid_.transform(X)
+
+    def predict(self, X):
+        """Readout prediction for each sequence."""
+        return self.readout_.predict(self._features(X))
+
+    def _readout_has(name):
+        def check(self):
+            readout = self.readout_ if hasattr(self, "readout_") else (self.readout or self._default_readout())
+            return hasattr(readout, name)
+
+        return check
+
+    @available_if(_readout_has("predict_proba"))
+    def predict_proba(self, X):
+        """Class probabilities from the readout (if it has ``predict_proba``)."""
+        return self.readout_.predict_proba(self._features(X))
+
+    @available_if(_readout_has("predict_log_proba"))
+    def predict_log_proba(self, X):
+        return self.readout_.predict_log_proba(self._features(X))
+
+    @available_if(_readout_has("decision_function"))
+    def decision_function(self, X):
+        """Decision function of the readout (if it has one)."""
+        return self.readout_.decision_function(self._features(X))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        return tags
+
+
+class LSMClassifier(ClassifierMixin, _LiquidReadout):
+    """Liquid State Machine classifier: a :class:`LiquidStateMachine` and a trained readout.
+
+    Takes every parameter of :class:`LiquidStateMachine` plus ``readout``.
+
+    Parameters
+    ----------
+    readout : sklearn classifier or None, default=None
+        Trained on the liquid's features. ``None``: standardization followed by
+        ridge classification with the penalty chosen by efficient leave-one-out
+        cross-validation (``RidgeClassifierCV``).
+
+    Attributes
+    ----------
+    liquid_ : LiquidStateMachine
+    readout_ : fitted readout
+    classes_ : array of class labels
+    """
+
+    def __init__(
+        self,
+        n_neurons: int = 1000,
+        *,
+        frac_inhibitory: float = 0.2,
+        neuron="lif",
+        topology="fixed_indegree",
+        w_ee: float = 3.0,
+        w_ei: float = 6.0,
+        w_ie: float = 6.0,
+        w_ii: float = 6.0,
+        delay_exc: float = 1.5,
+        delay_inh: float = 0.8,
+        encoder="current",
+        input_scale: float = 5.0,
+        input_fraction: float = 0.3,
+        features="state",
+        dt: float = 1.0,
+        frame_duration: float = 10.0,
+        random_state=None,
+        n_jobs: int | None = None,
+        readout=None,
+    ):
+        self.n_neurons = n_neurons
+        self.frac_inhibitory = frac_inhibitory
+        self.neuron = neuron
+        self.topology = topology
+        self.w_ee = w_ee
+        self.w_ei = w_ei
+        self.w_ie = w_ie
+        self.w_ii = w_ii
+        self.delay_exc = delay_exc
+        self.delay_inh = delay_inh
+        self.encoder = encoder
+        self.input_scale = input_scale
+        self.input_fraction = input_fraction
+        self.features = features
+        self.dt = dt
+        self.frame_duration = frame_duration
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.readout = readout
+
+    def _default_readout(self):
+        return make_pipeline(StandardScaler(), RidgeClassifierCV(alphas=np.logspace(-3, 4, 15)))
+
+    def fit(self, X, y):
+        """Build the liquid, simulate X and train the readout on its features and y."""
+        y = column_or_1d(y, warn=True)
+        check_classification_targets(y)
+        self._fit_readout(X, y)
+        self.classes_ = self.readout_.classes_
+        return self
+
+
+class LSMRegressor(RegressorMixin, _LiquidReadout):
+    """Liquid State Machine regressor: a :class:`LiquidStateMachine` and a trained readout.
+
+    Takes every parameter of :class:`LiquidStateMachine` plus ``readout``.
+
+    Parameters
+    ----------
+    readout : sklearn regressor or None, default=None
+        ``None``: standardization followed by ``RidgeCV`` (penalty chosen by
+        leave-one-out cross-validation).
+
+    Attributes
+    ----------
+    liquid_ : LiquidStateMachine
+    readout_ : fitted readout
+    """
+
+    def __init__(
+        self,
+        n_neurons: int = 1000,
+        *,
+        frac_inhibitory: float = 0.2,
+        neuron="lif",
+        topology="fixed_indegree",
+        w_ee: float = 3.0,
+        w_ei: float = 6.0,
+        w_ie: float = 6.0,
+        w_ii: float = 6.0,
+        delay_exc: float = 1.5,
+        delay_inh: float = 0.8,
+        encoder="current",
+        input_scale: float = 5.0,
+        input_fraction: float = 0.3,
+        features="state",
+        dt: float = 1.0,
+        frame_duration: float = 10.0,
+        random_state=None,
+        n_jobs: int | None = None,
+        readout=None,
+    ):
+        self.n_neurons = n_neurons
+        self.frac_inhibitory = frac_inhibitory
+        self.neuron = neuron
+        self.topology = topology
+        self.w_ee = w_ee
+        self.w_ei = w_ei
+        self.w_ie = w_ie
+        self.w_ii = w_ii
+        self.delay_exc = delay_exc
+        self.delay_inh = delay_inh
+        self.encoder = encoder
+        self.input_scale = input_scale
+        self.input_fraction = input_fraction
+        self.features = features
+        self.dt = dt
+        self.frame_duration = frame_duration
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.readout = readout
+
+    def _default_readout(self):
+        return make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-3, 4, 15)))
+
+    def fit(self, X, y):
+        """Build the liquid, simulate X and train the readout on its features and y."""
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
+        if y.ndim == 2 and y.shape[1] == 1:
+            y = y.ravel()
+        return self._fit_readout(X, y)

@@ -1,0 +1,92 @@
+"""Spike-pattern feature extractors: how a sample's spiking becomes a vector.
+
+The kernel accumulates everything while it simulates (no raster is stored);
+an extractor only says what to accumulate and how to lay it out. Each sample's
+time axis is split relative to its own duration, so sequences of different
+lengths give features of the same size.
+"""
+from __future__ import annotations
+
+from math import isfinite
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+
+class _Extractor(BaseEstimator):
+    kind: str
+
+    def validate(self) -> None:
+        """Raise ValueError naming the first invalid parameter."""
+
+    def n_columns(self) -> int:
+        return 1
+
+
+def _check_positive_int(owner: str, name: str, value) -> None:
+    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
+        raise ValueError(f"{owner}.{name} must be a positive integer, got {value!r}")
+
+
+class SpikeCounts(_Extractor):
+    """Spike count of every neuron in ``n_bins`` equal time bins of the sample.
+
+    Parameters
+    ----------
+    n_bins : int, default=5
+    """
+
+    kind = "counts"
+
+    def __init__(self, n_bins: int = 5):
+        self.n_bins = n_bins
+
+    def validate(self):
+        _check_positive_int("SpikeCounts", "n_bins", self.n_bins)
+
+    def n_columns(self):
+        return self.n_bins
+
+
+class FilteredState(_Extractor):
+    """Exponentially filtered spike trains ("liquid state") read out at ``n_points`` times.
+
+    Each neuron's trace decays with time constant ``tau`` (ms) and jumps by 1
+    at each spike; it is read at the end of ``n_points`` equal segments of the
+    sample (``n_points=1``: the state at the end).
+
+    Parameters
+    ----------
+    tau : float, default=30.0
+        Filter time constant (ms).
+    n_points : int, default=5
+    """
+
+    kind = "state"
+
+    def __init__(self, tau: float = 30.0, n_points: int = 5):
+        self.tau = tau
+        self.n_points = n_points
+
+    def validate(self):
+        if not (isinstance(self.tau, (int, float)) and isfinite(self.tau) and self.tau > 0):
+            raise ValueError(f"FilteredState.tau must be > 0 ms, got {self.tau!r}")
+        _check_positive_int("FilteredState", "n_points", self.n_points)
+
+    def n_columns(self):
+        return self.n_points
+
+
+class FiringRate(_Extractor):
+    """Mean firing rate (Hz) of every neuron over the sample."""
+
+    kind = "rate"
+
+
+class FirstSpikeLatency(_Extractor):
+    """Time (ms) of every neuron's first spike; the sample duration if it never fires."""
+
+    kind = "latency"
+
+
+EXTRACTORS = {"counts": SpikeCounts, "state": FilteredState, "rate": FiringRate, "latency": FirstSpikeLatency}

@@ -1,0 +1,301 @@
+"""Numba kernels: simulate a batch of samples through a built liquid.
+
+Everything here takes plain arrays and scalars; model descriptions, options and
+validation live in the Python layer (``neurons``, ``topology``, ``reservoir``).
+
+Connectivity is CSR by presynaptic neuron (``indptr``, ``indices`` = targets,
+``weights``, ``delays`` in steps). A spike adds its outgoing row to a ring
+buffer of ``n_slots`` future steps, so memory per sample is O(n_slots x N),
+never O(N^2).
+"""
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+# Input modes: how the encoded drive of a frame enters the liquid.
+MODE_CURRENT = 0  # drive is a current (mV per unit weight) held over the frame
+MODE_RATE = 1  # drive is a Poisson rate (Hz) per channel
+MODE_SPIKES = 2  # drive is a spike count per channel, delivered at frame start
+
+
+@njit(cache=True)
+def _inject_spikes(channel, count, in_indptr, in_indices, in_weights, i_exc, i_inh):
+    for k in range(in_indptr[channel], in_indptr[channel + 1]):
+        w = in_weights[k] * count
+        if w >= 0.0:
+            i_exc[in_indices[k]] += w
+        else:
+            i_inh[in_indices[k]] += w
+
+
+@njit(cache=True)
+def simulate_sample(
+    drive,
+    mode,
+    steps_per_frame,
+    dt,
+    in_indptr,
+    in_indices,
+    in_weights,
+    rec_indptr,
+    rec_indices,
+    rec_weights,
+    rec_delays,
+    n_slots,
+    is_inhibitory,
+    bias,
+    refractory_steps,
+    v_init,
+    consts,
+    n_bins,
+    n_points,
+    decay_state,
+    seed,
+    counts_out,
+    state_out,
+    total_out,
+    latency_out,
+    record_raster,
+    trace_neurons,
+):
+    """Simulate one sample; write features into the ``*_out`` views.
+
+    Parameters
+    ----------
+    drive : (n_frames, n_channels) float64
+        Encoded input; its meaning is set by ``mode``.
+    consts : KernelConstants
+        Exact one-step propagators of the neuron model.
+    n_bins, n_points : int
+        Number of spike-count bins and of filtered-state readout points over the
+        sample (0 disables them). ``decay_state`` = exp(-dt / tau_state).
+    counts_out : (N, n_bins), state_out : (N, n_points), total_out, latency_out : (N,)
+        Outputs. ``latency_out`` is the first-spike time (ms), or the sample
+        duration for neurons that never fire.
+    record_raster : bool
+        If True, also return the spike raster as (step, neuron) arrays.
+    trace_neurons : (k,) int64
+        Neurons whose membrane potential is returned for every step.
+
+    Returns
+    -------
+    raster_steps, raster_neurons : int64 arrays (empty unless ``record_raster``)
+    traces : (n_steps, k) float64
+    """
+    np.random.seed(seed)
+    n_neurons = v_init.shape[0]
+    n_frames = drive.shape[0]
+    n_channels = drive.shape[1]
+    n_steps = n_frames * steps_per_frame
+
+    v = v_init.copy()
+    i_exc = np.zeros(n_neurons)
+    i_inh = np.zeros(n_neurons)
+    i_adapt = np.zeros(n_neurons)
+    i_in = np.zeros(n_neurons)
+    trace = np.zeros(n_neurons)
+    refractory_left = np.zeros(n_neurons, dtype=np.int64)
+    buffer_exc = np.zeros((n_slots, n_neurons))
+    buffer_inh = np.zeros((n_slots, n_neurons))
+    for n in range(n_neurons):
+        latency_out[n] = -1.0
+
+    # State readout at the end of n_points equal segments of the sample.
+    point_steps = np.empty(n_points, dtype=np.int64)
+    for p in range(n_points):
+        point_steps[p] = max((p + 1) * n_steps // n_points - 1, 0)
+    next_point = 0
+
+    capacity = 1024 if record_raster else 1
+    raster_steps = np.empty(capacity, dtype=np.int64)
+    raster_neurons = np.empty(capacity, dtype=np.int64)
+    n_events = 0
+    traces = np.empty((n_steps, trace_neurons.shape[0]))
+
+    spike_prob_per_hz = dt / 1000.0
+    const_current = consts.gain_const
+    for frame in range(n_frames):
+        if mode == MODE_CURRENT:
+            for n in range(n_neurons):
+                i_in[n] = bias[n]
+            for c in range(n_channels):
+                x = drive[frame, c]
+                if x != 0.0:
+                    for k in range(in_indptr[c], in_indptr[c + 1]):
+                        i_in[in_indices[k]] += in_weights[k] * x
+        elif frame == 0:
+            for n in range(n_neurons):
+                i_in[n] = bias[n]
+
+        for sub in range(steps_per_frame):
+            step = frame * steps_per_frame + sub
+            slot = step % n_slots
+            if mode == MODE_RATE:
+                for c in range(n_channels):
+                    if np.random.random() < drive[frame, c] * spike_prob_per_hz:
+                        _inject_spikes(c, 1.0, in_indptr, in_indices, in_weights, i_exc, i_inh)
+            elif mode == MODE_SPIKES and sub == 0:
+                for c in range(n_channels):
+                    if drive[frame, c] != 0.0:
+                        _inject_spikes(c, drive[frame, c], in_indptr, in_indices, in_weights, i_exc, i_inh)
+
+            bin_index = step * n_bins // n_steps
+            for n in range(n_neurons):
+                i_exc[n] += buffer_exc[slot, n]
+                i_inh[n] += buffer_inh[slot, n]
+                buffer_exc[slot, n] = 0.0
+                buffer_inh[slot, n] = 0.0
+                if refractory_left[n] > 0:
+                    refractory_left[n] -= 1
+                    v[n] = consts.v_reset
+                else:
+                    v[n] = (
+                        consts.v_rest
+                        + (v[n] - consts.v_rest) * consts.decay_m
+                        + i_in[n] * const_current
+                        + i_exc[n] * consts.prop_exc
+                        + i_inh[n] * consts.prop_inh
+                        - i_adapt[n] * consts.prop_adapt
+                    )
+                    if consts.noise_scale > 0.0:
+                        v[n] += consts.noise_scale * np.random.standard_normal()
+                i_exc[n] *= consts.decay_exc
+                i_inh[n] *= consts.decay_inh
+                i_adapt[n] *= consts.decay_adapt
+                trace[n] *= decay_state
+
+                if v[n] >= consts.v_thresh:
+                    v[n] = consts.v_reset
+                    refractory_left[n] = refractory_steps[n]
+                    i_adapt[n] += consts.adapt_increment
+                    trace[n] += 1.0
+                    total_out[n] += 1.0
+                    if n_bins > 0:
+                        counts_out[n, bin_index] += 1.0
+                    if latency_out[n] < 0.0:
+                        latency_out[n] = (step + 1) * dt
+                    if is_inhibitory[n]:
+                        for k in range(rec_indptr[n], rec_indptr[n + 1]):
+                            buffer_inh[(step + rec_delays[k]) % n_slots, rec_indices[k]] += rec_weights[k]
+                    else:
+                        for k in range(rec_indptr[n], rec_indptr[n + 1]):
+                            buffer_exc[(step + rec_delays[k]) % n_slots, rec_indices[k]] += rec_weights[k]
+                    if record_raster:
+                        if n_events == capacity:
+                            capacity *= 2
+                            grown_steps = np.empty(capacity, dtype=np.int64)
+                            grown_neurons = np.empty(capacity, dtype=np.int64)
+                            grown_steps[:n_events] = raster_steps[:n_events]
+                            grown_neurons[:n_events] = raster_neurons[:n_events]
+                            raster_steps = grown_steps
+                            raster_neurons = grown_neurons
+                        raster_steps[n_events] = step
+                        raster_neurons[n_events] = n
+                        n_events += 1
+
+            for j in range(trace_neurons.shape[0]):
+                traces[step, j] = v[trace_neurons[j]]
+            while next_point < n_points and point_steps[next_point] == step:
+                for n in range(n_neurons):
+                    state_out[n, next_point] = trace[n]
+                next_point += 1
+
+    duration = n_steps * dt
+    for n in range(n_neurons):
+        if latency_out[n] < 0.0:
+            latency_out[n] = duration
+    return raster_steps[:n_events].copy(), raster_neurons[:n_events].copy(), traces
+
+
+@njit(parallel=True, cache=True)
+def simulate_batch(
+    drives,
+    frame_offsets,
+    seeds,
+    mode,
+    steps_per_frame,
+    dt,
+    in_indptr,
+    in_indices,
+    in_weights,
+    rec_indptr,
+    rec_indices,
+    rec_weights,
+    rec_delays,
+    n_slots,
+    is_inhibitory,
+    bias,
+    refractory_steps,
+    v_init,
+    consts,
+    n_bins,
+    n_points,
+    decay_state,
+    counts_out,
+    state_out,
+    total_out,
+    latency_out,
+):
+    """Simulate every sample of a batch in parallel (one sample per thread).
+
+    ``drives`` holds all samples' frames stacked; sample ``s`` is
+    ``drives[frame_offsets[s]:frame_offsets[s + 1]]``. Each sample is seeded
+    with ``seeds[s]``, so results do not depend on the thread count.
+    """
+    no_traces = np.empty(0, dtype=np.int64)
+    for s in prange(seeds.shape[0]):
+        simulate_sample(
+            drives[frame_offsets[s] : frame_offsets[s + 1]],
+            mode,
+            steps_per_frame,
+            dt,
+            in_indptr,
+            in_indices,
+            in_weights,
+            rec_indptr,
+            rec_indices,
+            rec_weights,
+            rec_delays,
+            n_slots,
+            is_inhibitory,
+            bias,
+            refractory_steps,
+            v_init,
+            consts,
+            n_bins,
+            n_points,
+            decay_state,
+            seeds[s],
+            counts_out[s],
+            state_out[s],
+            total_out[s],
+            latency_out[s],
+            False,
+            no_traces,
+        )
+
+
+@njit(cache=True)
+def delta_encode(signal, threshold):
+    """Send-on-delta coding of one (n_frames, n_channels) signal.
+
+    Returns (n_frames, 2 * n_channels) spike counts: channel ``2c`` counts
+    "up" events (the signal rose by ``threshold`` since the last event of
+    channel ``c``), channel ``2c + 1`` counts "down" events.
+    """
+    n_frames, n_channels = signal.shape
+    out = np.zeros((n_frames, 2 * n_channels))
+    for c in range(n_channels):
+        reference = signal[0, c]
+        for t in range(1, n_frames):
+            change = signal[t, c] - reference
+            if change >= threshold:
+                n_up = np.floor(change / threshold)
+                out[t, 2 * c] = n_up
+                reference += n_up * threshold
+            elif change <= -threshold:
+                n_down = np.floor(-change / threshold)
+                out[t, 2 * c + 1] = n_down
+                reference -= n_down * threshold
+    return out

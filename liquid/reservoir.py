@@ -1,0 +1,239 @@
+"""A built liquid: connectivity and neuron arrays, and the calls that run them.
+
+``build_reservoir`` turns a model description (neuron model, topology, weight
+scales) into plain arrays; ``Reservoir.run`` hands those arrays to the numba
+kernels. The estimators in ``liquid.estimators`` do validation and bookkeeping.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from .kernels import simulate_batch, simulate_sample
+from .neurons import LIF, KernelConstants
+
+#: Coefficient of variation of synaptic weight magnitudes (gamma distributed).
+WEIGHT_CV = 0.5
+
+
+@dataclass
+class Reservoir:
+    """Arrays of a built liquid (read-only after ``fit``).
+
+    Recurrent synapses are CSR by presynaptic neuron: the targets of neuron
+    ``i`` are ``rec_indices[rec_indptr[i]:rec_indptr[i + 1]]``. Weights are in
+    mV (negative for inhibitory presynaptic neurons, Dale's law), delays in
+    integer steps of ``dt``. Input synapses are CSR by input channel.
+    """
+
+    is_inhibitory: np.ndarray
+    rec_indptr: np.ndarray
+    rec_indices: np.ndarray
+    rec_weights: np.ndarray
+    rec_delays: np.ndarray
+    in_indptr: np.ndarray
+    in_indices: np.ndarray
+    in_weights: np.ndarray
+    bias: np.ndarray
+    refractory_steps: np.ndarray
+    v_init: np.ndarray
+    consts: KernelConstants
+    dt: float
+    steps_per_frame: int
+
+    @property
+    def n_neurons(self) -> int:
+        return self.is_inhibitory.shape[0]
+
+    @property
+    def n_slots(self) -> int:
+        return int(self.rec_delays.max(initial=0)) + 1
+
+    @property
+    def weights(self) -> sparse.csr_matrix:
+        """Recurrent weights (mV) as a sparse (pre, post) matrix."""
+        n = self.n_neurons
+        return sparse.csr_matrix((self.rec_weights, self.rec_indices, self.rec_indptr), shape=(n, n))
+
+    @property
+    def input_weights(self) -> sparse.csr_matrix:
+        """Input weights (mV) as a sparse (channel, neuron) matrix."""
+        n_channels = self.in_indptr.shape[0] - 1
+        return sparse.csr_matrix(
+            (self.in_weights, self.in_indices, self.in_indptr), shape=(n_channels, self.n_neurons)
+        )
+
+    def _network_args(self):
+        return (
+            self.in_indptr,
+            self.in_indices,
+            self.in_weights,
+            self.rec_indptr,
+            self.rec_indices,
+            self.rec_weights,
+            self.rec_delays,
+            self.n_slots,
+            self.is_inhibitory,
+            self.bias,
+            self.refractory_steps,
+            self.v_init,
+            self.consts,
+        )
+
+    def run(
+        self,
+        drives: list[np.ndarray],
+        mode: int,
+        seeds: np.ndarray,
+        n_bins: int,
+        n_points: int,
+        tau_state: float,
+        n_threads: int,
+    ) -> dict[str, np.ndarray]:
+        """Simulate a batch; return per-sample accumulators.
+
+        Returns a dict with ``counts`` (S, N, n_bins), ``state`` (S, N,
+        n_points), ``total`` (S, N) spike totals and ``latency`` (S, N) in ms.
+        """
+        n_samples, n = len(drives), self.n_neurons
+        frame_offsets = np.zeros(n_samples + 1, dtype=np.int64)
+        np.cumsum([d.shape[0] for d in drives], out=frame_offsets[1:])
+        stacked = np.ascontiguousarray(np.concatenate(drives, axis=0), dtype=np.float64)
+        out = {
+            "counts": np.zeros((n_samples, n, n_bins)),
+            "state": np.zeros((n_samples, n, n_points)),
+            "total": np.zeros((n_samples, n)),
+            "latency": np.zeros((n_samples, n)),
+        }
+        previous_threads = numba.get_num_threads()
+        numba.set_num_threads(max(1, min(n_threads, numba.config.NUMBA_NUM_THREADS)))
+        try:
+            simulate_batch(
+                stacked,
+                frame_offsets,
+                np.asarray(seeds, dtype=np.int64),
+                mode,
+                self.steps_per_frame,
+                self.dt,
+                *self._network_args(),
+                n_bins,
+                n_points,
+                np.exp(-self.dt / tau_state),
+                out["counts"],
+                out["state"],
+                out["total"],
+                out["latency"],
+            )
+        finally:
+            numba.set_num_threads(previous_threads)
+        return out
+
+    def record(self, drive: np.ndarray, mode: int, seed: int, trace_neurons=()) -> tuple[pd.DataFrame, np.ndarray]:
+        """Simulate one sample and return its spike raster and membrane traces.
+
+        Returns
+        -------
+        raster : DataFrame with columns ``time`` (ms, spike time) and ``neuron``.
+        traces : (n_steps, len(trace_neurons)) membrane potentials (mV).
+        """
+        n = self.n_neurons
+        steps, neurons, traces = simulate_sample(
+            np.ascontiguousarray(drive, dtype=np.float64),
+            mode,
+            self.steps_per_frame,
+            self.dt,
+            *self._network_args(),
+            0,
+            0,
+            1.0,
+            int(seed),
+            np.zeros((n, 0)),
+            np.zeros((n, 0)),
+            np.zeros(n),
+            np.zeros(n),
+            True,
+            np.asarray(trace_neurons, dtype=np.int64),
+        )
+        raster = pd.DataFrame({"time": (steps + 1) * self.dt, "neuron": neurons})
+        return raster, traces
+
+
+def _gamma_magnitudes(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:
+    shape = 1.0 / WEIGHT_CV**2
+    return mean * rng.gamma(shape, 1.0 / shape, size=mean.shape)
+
+
+def _to_csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, *values: np.ndarray):
+    order = np.lexsort((cols, rows))
+    indptr = np.zeros(n_rows + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
+    return (indptr, cols[order].astype(np.int64)) + tuple(v[order] for v in values)
+
+
+def build_reservoir(
+    *,
+    n_neurons: int,
+    n_channels: int,
+    frac_inhibitory: float,
+    neuron: LIF,
+    topology,
+    weights: dict[str, float],
+    delay_exc: float,
+    delay_inh: float,
+    input_scale: float,
+    input_fraction: float,
+    signed_input: bool,
+    dt: float,
+    steps_per_frame: int,
+    rng: np.random.Generator,
+) -> Reservoir:
+    """Draw a liquid from its description.
+
+    ``weights`` maps connection types ``"ee", "ei", "ie", "ii"`` (presynaptic
+    type first) to mean synaptic current amplitudes (mV); magnitudes are gamma
+    distributed around them and inhibitory ones made negative (Dale's law).
+    """
+    n_inhibitory = int(round(frac_inhibitory * n_neurons))
+    is_inhibitory = rng.permutation(n_neurons) < n_inhibitory
+
+    pre, post = topology.connect(is_inhibitory, rng)
+    pre, post = pre.astype(np.int64), post.astype(np.int64)
+    pre_inh, post_inh = is_inhibitory[pre], is_inhibitory[post]
+    mean = np.select(
+        [~pre_inh & ~post_inh, ~pre_inh & post_inh, pre_inh & ~post_inh],
+        [weights["ee"], weights["ei"], weights["ie"]],
+        default=weights["ii"],
+    ).astype(np.float64)
+    rec_weights = np.where(pre_inh, -1.0, 1.0) * _gamma_magnitudes(rng, mean)
+    delay_ms = np.where(pre_inh, delay_inh, delay_exc)
+    rec_delays = np.maximum(1, np.rint(delay_ms / dt)).astype(np.int64)
+    rec_indptr, rec_indices, rec_weights, rec_delays = _to_csr(pre, post, n_neurons, rec_weights, rec_delays)
+
+    receives = rng.random((n_channels, n_neurons)) < input_fraction
+    channel, target = np.nonzero(receives)
+    in_weights = _gamma_magnitudes(rng, np.full(channel.shape[0], float(input_scale)))
+    if signed_input:
+        in_weights *= rng.choice([-1.0, 1.0], size=channel.shape[0])
+    in_indptr, in_indices, in_weights = _to_csr(channel, target, n_channels, in_weights)
+
+    bias, refractory_steps, v_init = neuron.neuron_arrays(is_inhibitory, dt, rng)
+    return Reservoir(
+        is_inhibitory=is_inhibitory,
+        rec_indptr=rec_indptr,
+        rec_indices=rec_indices,
+        rec_weights=np.ascontiguousarray(rec_weights, dtype=np.float64),
+        rec_delays=np.ascontiguousarray(rec_delays, dtype=np.int64),
+        in_indptr=in_indptr,
+        in_indices=in_indices,
+        in_weights=np.ascontiguousarray(in_weights, dtype=np.float64),
+        bias=bias,
+        refractory_steps=refractory_steps,
+        v_init=v_init,
+        consts=neuron.kernel_constants(dt),
+        dt=float(dt),
+        steps_per_frame=int(steps_per_frame),
+    )
