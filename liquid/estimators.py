@@ -317,14 +317,14 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
                 f"{self.silent_fraction_:.0%} of neurons never fire): increase input_scale "
                 "(or the neuron's bias, or w_ee)",
                 LiquidActivityWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
         elif self.firing_rate_ > SATURATION_FRACTION * max_rate:
             warnings.warn(
                 f"The liquid is saturated on the training data (mean rate {self.firing_rate_:.3g} Hz, "
                 f"at most {max_rate:.3g} Hz possible): decrease input_scale or w_ee (or increase w_ie)",
                 LiquidActivityWarning,
-                stacklevel=3,
+                stacklevel=4,
             )
 
     def transform(self, X) -> np.ndarray:

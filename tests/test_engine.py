@@ -1,0 +1,210 @@
+"""The simulation engine seen through the transformer: features, encoders, rasters, determinism."""
+import pickle
+
+import numpy as np
+import pytest
+
+from liquid import (
+    LIF,
+    DeltaEncoder,
+    FilteredState,
+    FirstSpikeLatency,
+    FiringRate,
+    LiquidStateMachine,
+    PoissonEncoder,
+    RandomSparse,
+    SpikeCounts,
+    SpikeEncoder,
+    events_to_counts,
+)
+from liquid.kernels import delta_encode
+
+
+def test_feature_shapes_and_names(temporal_order):
+    X, _ = temporal_order
+    lsm = LiquidStateMachine(
+        n_neurons=80,
+        features=[SpikeCounts(n_bins=3), FilteredState(n_points=2), FiringRate(), FirstSpikeLatency()],
+        random_state=0,
+    )
+    features = lsm.fit_transform(X)
+    assert features.shape == (len(X), 80 * (3 + 2 + 1 + 1))
+    names = lsm.get_feature_names_out()
+    assert names.shape == (features.shape[1],)
+    assert names[0] == "counts0_n0" and names[80] == "counts1_n0" and names[-1] == "latency_n79"
+    np.testing.assert_allclose(lsm.transform(X), features)
+
+
+def test_features_are_consistent_with_the_raster(temporal_order):
+    """Counts, rates and latencies computed in the kernel agree with the recorded spikes."""
+    X, _ = temporal_order
+    lsm = LiquidStateMachine(
+        n_neurons=60, features=[SpikeCounts(n_bins=4), FiringRate(), FirstSpikeLatency()], random_state=2
+    ).fit(X)
+    x = X[3]
+    features = lsm.transform([x])[0]
+    counts, rate, latency = features[:240].reshape(4, 60), features[240:300], features[300:]
+    raster, _ = lsm.raster(x)
+    duration = x.shape[0] * lsm.frame_duration
+    per_neuron = np.bincount(raster["neuron"], minlength=60)
+    np.testing.assert_array_equal(counts.sum(axis=0), per_neuron)
+    np.testing.assert_allclose(rate, per_neuron * 1000.0 / duration)
+    first = raster.groupby("neuron")["time"].min().reindex(range(60), fill_value=duration)
+    np.testing.assert_allclose(latency, first.to_numpy())
+    bins = np.minimum((raster["time"].to_numpy() - lsm.dt) * 4 // duration, 3).astype(int)
+    for k in range(4):
+        np.testing.assert_array_equal(counts[k], np.bincount(raster["neuron"][bins == k], minlength=60))
+
+
+def test_filtered_state_is_the_exponential_filter_of_the_raster():
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((12, 2))
+    lsm = LiquidStateMachine(n_neurons=50, features=FilteredState(tau=20.0, n_points=1), random_state=0).fit([x])
+    raster, _ = lsm.raster(x)
+    end = x.shape[0] * lsm.frame_duration
+    expected = np.zeros(50)
+    np.add.at(expected, raster["neuron"].to_numpy(), np.exp(-(end - raster["time"].to_numpy()) / 20.0))
+    np.testing.assert_allclose(lsm.transform([x])[0], expected, rtol=1e-9)
+
+
+def test_same_seed_same_features_on_any_n_jobs_and_batch(temporal_order):
+    X, _ = temporal_order
+    params = dict(n_neurons=120, encoder="poisson", neuron=LIF(noise_std=1.0), random_state=7)
+    one = LiquidStateMachine(n_jobs=1, **params).fit_transform(X)
+    two = LiquidStateMachine(n_jobs=2, **params).fit(X).transform(X)
+    np.testing.assert_array_equal(one, two)
+    # A sample's features do not depend on what else is in its batch.
+    lsm = LiquidStateMachine(n_jobs=2, **params).fit(X)
+    np.testing.assert_array_equal(lsm.transform(X[5:9]), one[5:9])
+    np.testing.assert_array_equal(lsm.transform([X[7]]), one[7:8])
+    other = LiquidStateMachine(n_jobs=1, **{**params, "random_state": 8}).fit_transform(X)
+    assert not np.array_equal(one, other)
+
+
+def test_pickle_round_trip_gives_identical_features(temporal_order):
+    X, _ = temporal_order
+    lsm = LiquidStateMachine(n_neurons=100, encoder="poisson", random_state=0).fit(X)
+    restored = pickle.loads(pickle.dumps(lsm))
+    np.testing.assert_array_equal(restored.transform(X), lsm.transform(X))
+
+
+def test_variable_lengths_give_equal_width_features():
+    rng = np.random.default_rng(0)
+    X = [rng.standard_normal((n, 3)) for n in (1, 5, 40, 200)]
+    features = LiquidStateMachine(n_neurons=50, random_state=0).fit_transform(X)
+    assert features.shape == (4, 50 * 5)
+    assert np.all(np.isfinite(features))
+
+
+def test_accepts_3d_2d_and_list_inputs_consistently():
+    rng = np.random.default_rng(0)
+    cube = rng.standard_normal((6, 15, 2))
+    lsm = LiquidStateMachine(n_neurons=50, random_state=0)
+    from_cube = lsm.fit_transform(cube)
+    np.testing.assert_array_equal(lsm.fit_transform(list(cube)), from_cube)
+    rows = cube[:, :, 0]
+    np.testing.assert_array_equal(lsm.fit_transform(rows), lsm.fit_transform([r[:, None] for r in rows]))
+    assert lsm.fit(rows).n_features_in_ == 15
+    assert not hasattr(lsm.fit(list(cube)), "n_features_in_")
+
+
+@pytest.mark.parametrize("encoder", ["current", "poisson", "delta"])
+def test_every_encoder_drives_the_liquid(encoder, temporal_order):
+    X, _ = temporal_order
+    lsm = LiquidStateMachine(n_neurons=100, encoder=encoder, random_state=0).fit(X)
+    assert 1.0 < lsm.firing_rate_ < 100.0
+    assert lsm.reservoir_.input_weights.shape[0] == (8 if encoder == "delta" else 4)
+
+
+def test_input_changes_the_liquid_state(temporal_order):
+    X, _ = temporal_order
+    lsm = LiquidStateMachine(n_neurons=100, random_state=0).fit(X)
+    silent_input = lsm.transform([np.zeros_like(X[0])])
+    assert not np.allclose(lsm.transform(X[:1]), silent_input)
+
+
+def test_poisson_encoder_rates():
+    encoder = PoissonEncoder(max_rate=80.0).fit([np.array([[0.0], [2.0]]), np.array([[4.0]])])
+    np.testing.assert_allclose(encoder.encode(np.array([[0.0], [2.0], [4.0], [9.0]]))[:, 0], [0, 40, 80, 80])
+    raw = PoissonEncoder(normalize=False)
+    with pytest.raises(ValueError, match="negative"):
+        raw.fit([np.array([[1.0], [-1.0]])])
+
+
+def test_poisson_input_rate_reaches_the_liquid():
+    """A channel at rate r delivers ~r * T input spikes to each target (one target here).
+
+    The synaptic current lasts a single step and every input spike pushes V over
+    a tiny threshold, so the neuron's rate equals its input rate."""
+    lsm = LiquidStateMachine(
+        n_neurons=1,
+        frac_inhibitory=0.0,
+        topology="random",
+        neuron=LIF(bias=0.0, bias_jitter=0.0, v_thresh=1e-6, v_reset=0.0, refractory_exc=0.0, tau_syn_exc=0.01),
+        encoder=PoissonEncoder(max_rate=50.0, normalize=False),
+        input_fraction=1.0,
+        frame_duration=1000.0,
+        features="rate",
+        random_state=0,
+    )
+    rate = lsm.fit_transform([np.full((20, 1), 50.0)])[0, 0]
+    assert rate == pytest.approx(50.0, rel=0.1)
+
+
+def test_delta_encoder_counts_threshold_crossings():
+    signal = np.array([[0.0], [0.5], [0.75], [-0.5], [-0.5]])
+    spikes = delta_encode(signal, 0.25)
+    # Reference level: 0 -> 0.5 (2 up) -> 0.75 (1 up) -> -0.5 (5 down) -> no change.
+    np.testing.assert_array_equal(spikes[:, 0], [0, 2, 1, 0, 0])
+    np.testing.assert_array_equal(spikes[:, 1], [0, 0, 0, 5, 0])
+    encoded = DeltaEncoder(threshold=0.5).fit([signal]).encode(signal)
+    assert encoded.shape == (5, 2) and encoded.min() >= 0
+
+
+def test_spike_events_as_input():
+    counts = events_to_counts([0.5, 3.0, 12.0, 12.5], [0, 1, 1, 1], n_channels=2, duration=20.0, frame_duration=10.0)
+    np.testing.assert_array_equal(counts, [[1, 1], [0, 2]])
+    lsm = LiquidStateMachine(n_neurons=50, encoder=SpikeEncoder(), random_state=0)
+    assert lsm.fit_transform([counts, counts * 2]).shape == (2, 250)
+    with pytest.raises(ValueError, match="spike times"):
+        events_to_counts([25.0], [0], n_channels=1, duration=20.0, frame_duration=10.0)
+    with pytest.raises(ValueError, match="channels"):
+        events_to_counts([2.0], [3], n_channels=1, duration=20.0, frame_duration=10.0)
+    with pytest.raises(ValueError, match="negative"):
+        lsm.transform([-counts])
+
+
+def test_raster_is_a_tidy_event_list(temporal_order):
+    X, _ = temporal_order
+    lsm = LiquidStateMachine(n_neurons=100, random_state=0).fit(X)
+    raster, traces = lsm.raster(X[0], trace_neurons=[0, 5])
+    assert list(raster.columns) == ["time", "neuron"]
+    assert raster["time"].is_monotonic_increasing
+    assert raster["neuron"].between(0, 99).all()
+    n_steps = int(X[0].shape[0] * lsm.frame_duration / lsm.dt)
+    assert traces.shape == (n_steps, 2)
+    assert traces.max() < lsm.reservoir_.consts.v_thresh
+    with pytest.raises(ValueError, match="trace_neurons"):
+        lsm.raster(X[0], trace_neurons=[100])
+
+
+def test_synaptic_delays_shift_the_response():
+    """A postsynaptic neuron feels an excitatory spike exactly `delay_exc` ms later."""
+    first_response = []
+    for delay in (1.0, 6.0):
+        lsm = LiquidStateMachine(
+            n_neurons=2,
+            frac_inhibitory=0.0,
+            topology=RandomSparse(p_connect=1.0),
+            neuron=LIF(bias=0.0, bias_jitter=0.0, v_thresh=0.1, v_reset=0.0),
+            encoder=SpikeEncoder(),
+            input_fraction=1.0,
+            delay_exc=delay,
+            random_state=0,
+        )
+        lsm.fit([np.array([[1.0], [0.0]])])
+        # Drive neuron 0 only: remove neuron 1's input synapse.
+        lsm.reservoir_.in_weights[lsm.reservoir_.in_indices == 1] = 0.0
+        _, traces = lsm.raster(np.array([[1.0], [0.0]]), trace_neurons=[1])
+        first_response.append(np.flatnonzero(traces[:, 0] > 0)[0])
+    assert first_response[1] - first_response[0] == 5

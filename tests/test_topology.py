@@ -1,0 +1,92 @@
+"""Connectivity: Dale's law, in-degrees, distance dependence, sparsity, input wiring."""
+import numpy as np
+import pytest
+
+from liquid import FixedInDegree, LiquidStateMachine, MaassColumn, RandomSparse
+
+
+def _fitted(n_neurons=400, **params):
+    rng = np.random.default_rng(1)
+    return LiquidStateMachine(n_neurons=n_neurons, random_state=0, **params).fit([rng.standard_normal((5, 3))])
+
+
+@pytest.mark.parametrize("topology", ["fixed_indegree", "random", "column"])
+def test_dales_law_holds_in_the_built_weights(topology):
+    lsm = _fitted(topology=topology)
+    weights = lsm.reservoir_.weights.tocsr()
+    is_inh = lsm.reservoir_.is_inhibitory
+    assert is_inh.sum() == round(0.2 * 400)
+    for pre in range(weights.shape[0]):
+        row = weights.data[weights.indptr[pre] : weights.indptr[pre + 1]]
+        assert np.all(row < 0) if is_inh[pre] else np.all(row > 0)
+    assert weights.diagonal().sum() == 0  # no autapses
+
+
+def test_connection_type_means_follow_the_weight_parameters():
+    lsm = _fitted(n_neurons=2000, w_ee=1.0, w_ei=2.0, w_ie=4.0, w_ii=8.0)
+    coo = lsm.reservoir_.weights.tocoo()
+    is_inh = lsm.reservoir_.is_inhibitory
+    for pre_inh, post_inh, expected in [(0, 0, 1.0), (0, 1, 2.0), (1, 0, -4.0), (1, 1, -8.0)]:
+        mask = (is_inh[coo.row] == pre_inh) & (is_inh[coo.col] == post_inh)
+        assert coo.data[mask].mean() == pytest.approx(expected, rel=0.05)
+
+
+def test_fixed_in_degree_is_exact():
+    lsm = _fitted(topology=FixedInDegree(in_degree=37))
+    in_degrees = np.diff(lsm.reservoir_.weights.tocsc().indptr)
+    assert np.all(in_degrees == 37)
+
+
+def test_random_sparse_density_matches_probability():
+    lsm = _fitted(n_neurons=1000, topology=RandomSparse(p_connect=0.05))
+    density = lsm.reservoir_.weights.nnz / (1000 * 999)
+    assert density == pytest.approx(0.05, rel=0.03)
+
+
+def test_column_connects_near_neurons_more_than_far_ones_as_in_maass_2002():
+    column = MaassColumn(lambda_=2.0, c_ee=0.3, c_ei=0.3, c_ie=0.3, c_ii=0.3)
+    n = 15 * 15 * 6
+    pre, post = column.connect(np.zeros(n, dtype=bool), np.random.default_rng(0))
+    positions = column.positions(n)
+    connected = np.zeros((n, n), dtype=bool)
+    connected[pre, post] = True
+    distance = np.linalg.norm(positions[:, None, :] - positions[None, :, :], axis=-1)
+    for d in (1.0, np.sqrt(2.0), 2.0, 3.0):
+        pairs = np.isclose(distance, d)
+        observed = connected[pairs].mean()
+        expected = 0.3 * np.exp(-((d / 2.0) ** 2))
+        assert observed == pytest.approx(expected, abs=4 * np.sqrt(expected / pairs.sum()) + 1e-3)
+    assert connected[distance == 1.0].mean() > 5 * connected[(distance >= 4.0)].mean()
+
+
+def test_column_uses_type_dependent_peaks():
+    column = MaassColumn(lambda_=1.5, c_ee=0.3, c_ei=0.2, c_ie=0.4, c_ii=0.1)
+    n = 1000
+    is_inh = np.random.default_rng(0).random(n) < 0.5
+    pre, post = column.connect(is_inh, np.random.default_rng(1))
+    counts = {(a, b): np.sum((is_inh[pre] == a) & (is_inh[post] == b)) for a in (0, 1) for b in (0, 1)}
+    assert counts[(1, 0)] > counts[(0, 0)] > counts[(0, 1)] > counts[(1, 1)]
+
+
+def test_column_rejects_a_grid_too_small():
+    lsm = LiquidStateMachine(n_neurons=100, topology=MaassColumn(shape=(3, 3, 3)))
+    with pytest.raises(ValueError, match="shape"):
+        lsm.fit([np.zeros((3, 1))])
+
+
+def test_input_fraction_and_scale():
+    lsm = _fitted(n_neurons=2000, input_fraction=0.25, input_scale=3.0)
+    w_in = lsm.reservoir_.input_weights
+    assert w_in.shape == (3, 2000)
+    assert w_in.nnz / (3 * 2000) == pytest.approx(0.25, rel=0.05)
+    assert np.abs(w_in.data).mean() == pytest.approx(3.0, rel=0.05)
+
+
+def test_large_liquids_build_sparse_and_run():
+    """N = 20,000: never a dense N x N matrix (that alone would be 3.2 GB)."""
+    X = [np.random.default_rng(0).standard_normal((5, 2))]
+    lsm = LiquidStateMachine(n_neurons=20_000, features="rate", random_state=0, n_jobs=1)
+    features = lsm.fit_transform(X)
+    assert features.shape == (1, 20_000)
+    assert lsm.reservoir_.weights.nnz == 20_000 * 50
+    assert 0.1 < lsm.firing_rate_ < 100
