@@ -13,8 +13,6 @@ import numpy as np
 from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin, clone
 from sklearn.linear_model import RidgeClassifierCV, RidgeCV
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_array, check_random_state
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
@@ -27,10 +25,16 @@ from .neurons import NEURON_MODELS
 from .reservoir import build_reservoir
 from .topology import TOPOLOGIES
 
-#: Fraction of the refractory-limited maximum rate above which the liquid counts as saturated.
+#: Fraction of the refractory-limited maximum rate above which a neuron counts as saturated.
 SATURATION_FRACTION = 0.5
+#: The liquid counts as saturated when more than this fraction of its neurons is
+#: saturated, or when its mean rate exceeds SATURATED_MEAN of the maximum rate.
+SATURATED_NEURONS = 0.2
+SATURATED_MEAN = 0.2
 #: Mean rate (Hz) below which the liquid counts as silent.
 SILENT_RATE = 0.1
+#: Penalties searched by the default ridge readouts (leave-one-out CV).
+RIDGE_ALPHAS = np.logspace(-3, 4, 15)
 
 
 class LiquidActivityWarning(UserWarning):
@@ -137,6 +141,9 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         Mean firing rate (Hz) of the liquid on the training data.
     silent_fraction_ : float
         Fraction of neurons that never fired on the training data.
+    saturated_fraction_ : float
+        Fraction of neurons firing above half their refractory-limited
+        maximum rate on the training data.
     """
 
     def __init__(
@@ -308,9 +315,11 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
 
     def _record_activity(self, total_spikes: np.ndarray, duration_ms: np.ndarray, neuron) -> None:
         n_neurons = total_spikes.shape[1]
-        self.firing_rate_ = float(total_spikes.sum() / (n_neurons * duration_ms.sum() / 1000.0))
-        self.silent_fraction_ = float(np.mean(total_spikes.sum(axis=0) == 0))
+        neuron_rates = total_spikes.sum(axis=0) / (duration_ms.sum() / 1000.0)
         max_rate = neuron.max_rate(self.dt)
+        self.firing_rate_ = float(neuron_rates.mean())
+        self.silent_fraction_ = float(np.mean(neuron_rates == 0))
+        self.saturated_fraction_ = float(np.mean(neuron_rates > SATURATION_FRACTION * max_rate))
         if self.firing_rate_ < SILENT_RATE:
             warnings.warn(
                 f"The liquid is nearly silent on the training data (mean rate {self.firing_rate_:.3g} Hz, "
@@ -319,10 +328,12 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
                 LiquidActivityWarning,
                 stacklevel=4,
             )
-        elif self.firing_rate_ > SATURATION_FRACTION * max_rate:
+        elif self.saturated_fraction_ > SATURATED_NEURONS or self.firing_rate_ > SATURATED_MEAN * max_rate:
             warnings.warn(
-                f"The liquid is saturated on the training data (mean rate {self.firing_rate_:.3g} Hz, "
-                f"at most {max_rate:.3g} Hz possible): decrease input_scale or w_ee (or increase w_ie)",
+                f"The liquid is saturated on the training data: {self.saturated_fraction_:.0%} of its "
+                f"{n_neurons} neurons fire above {SATURATION_FRACTION * max_rate:.3g} Hz (mean rate "
+                f"{self.firing_rate_:.3g} Hz, at most {max_rate:.3g} Hz possible): decrease input_scale "
+                "or w_ee (or increase w_ie)",
                 LiquidActivityWarning,
                 stacklevel=4,
             )
@@ -377,6 +388,11 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
 _LIQUID_PARAMS = LiquidStateMachine._get_param_names()
 
 
+def _check_y_given(estimator, y) -> None:
+    if y is None:
+        raise ValueError(f"{type(estimator).__name__} requires y to be passed, but the target y is None")
+
+
 class _LiquidReadout(BaseEstimator):
     """Shared fit/predict of the readout wrappers: liquid features -> sklearn readout."""
 
@@ -384,6 +400,7 @@ class _LiquidReadout(BaseEstimator):
         raise NotImplementedError
 
     def _fit_readout(self, X, y):
+        """Fit the liquid on X and the readout on its features; y is already validated."""
         liquid = LiquidStateMachine(**{name: getattr(self, name) for name in _LIQUID_PARAMS})
         features = liquid.fit_transform(X)
         if len(y) != features.shape[0]:
@@ -404,7 +421,8 @@ class _LiquidReadout(BaseEstimator):
 
     def predict(self, X):
         """Readout prediction for each sequence."""
-        return self.readout_.predict(self._features(X))
+        features = self._features(X)
+        return self.readout_.predict(features)
 
     def _readout_has(name):
         def check(self):
@@ -416,16 +434,20 @@ class _LiquidReadout(BaseEstimator):
     @available_if(_readout_has("predict_proba"))
     def predict_proba(self, X):
         """Class probabilities from the readout (if it has ``predict_proba``)."""
-        return self.readout_.predict_proba(self._features(X))
+        features = self._features(X)
+        return self.readout_.predict_proba(features)
 
     @available_if(_readout_has("predict_log_proba"))
     def predict_log_proba(self, X):
-        return self.readout_.predict_log_proba(self._features(X))
+        """Log class probabilities from the readout (if it has ``predict_log_proba``)."""
+        features = self._features(X)
+        return self.readout_.predict_log_proba(features)
 
     @available_if(_readout_has("decision_function"))
     def decision_function(self, X):
         """Decision function of the readout (if it has one)."""
-        return self.readout_.decision_function(self._features(X))
+        features = self._features(X)
+        return self.readout_.decision_function(features)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -441,9 +463,13 @@ class LSMClassifier(ClassifierMixin, _LiquidReadout):
     Parameters
     ----------
     readout : sklearn classifier or None, default=None
-        Trained on the liquid's features. ``None``: standardization followed by
-        ridge classification with the penalty chosen by efficient leave-one-out
-        cross-validation (``RidgeClassifierCV``).
+        Trained on the liquid's features. ``None``: ridge classification with
+        the penalty chosen by efficient leave-one-out cross-validation
+        (``RidgeClassifierCV``), on the unscaled features. Spike features
+        share one scale, and standardizing them inflates neurons that fire
+        rarely in training (measured: 0.915 vs 1.000 test accuracy on the
+        temporal-order task); when you combine extractors of different units
+        ("rate" in Hz, "latency" in ms), pass a readout with a scaler.
 
     Attributes
     ----------
@@ -496,10 +522,11 @@ class LSMClassifier(ClassifierMixin, _LiquidReadout):
         self.readout = readout
 
     def _default_readout(self):
-        return make_pipeline(StandardScaler(), RidgeClassifierCV(alphas=np.logspace(-3, 4, 15)))
+        return RidgeClassifierCV(alphas=RIDGE_ALPHAS)
 
     def fit(self, X, y):
         """Build the liquid, simulate X and train the readout on its features and y."""
+        _check_y_given(self, y)
         y = column_or_1d(y, warn=True)
         check_classification_targets(y)
         self._fit_readout(X, y)
@@ -515,8 +542,8 @@ class LSMRegressor(RegressorMixin, _LiquidReadout):
     Parameters
     ----------
     readout : sklearn regressor or None, default=None
-        ``None``: standardization followed by ``RidgeCV`` (penalty chosen by
-        leave-one-out cross-validation).
+        ``None``: ``RidgeCV`` on the unscaled features (penalty chosen by
+        leave-one-out cross-validation); see :class:`LSMClassifier`.
 
     Attributes
     ----------
@@ -568,11 +595,18 @@ class LSMRegressor(RegressorMixin, _LiquidReadout):
         self.readout = readout
 
     def _default_readout(self):
-        return make_pipeline(StandardScaler(), RidgeCV(alphas=np.logspace(-3, 4, 15)))
+        return RidgeCV(alphas=RIDGE_ALPHAS)
 
     def fit(self, X, y):
-        """Build the liquid, simulate X and train the readout on its features and y."""
+        """Build the liquid, simulate X and train the readout on its features and y.
+
+        ``y`` may be 1-D or 2-D (n_samples, n_targets) for multi-output regression.
+        """
+        _check_y_given(self, y)
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
-        if y.ndim == 2 and y.shape[1] == 1:
-            y = y.ravel()
         return self._fit_readout(X, y)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags

@@ -10,6 +10,7 @@ from liquid import (
     FilteredState,
     FirstSpikeLatency,
     FiringRate,
+    LiquidActivityWarning,
     LiquidStateMachine,
     PoissonEncoder,
     RandomSparse,
@@ -202,7 +203,8 @@ def test_synaptic_delays_shift_the_response():
             delay_exc=delay,
             random_state=0,
         )
-        lsm.fit([np.array([[1.0], [0.0]])])
+        with pytest.warns(LiquidActivityWarning):  # two hair-trigger neurons
+            lsm.fit([np.array([[1.0], [0.0]])])
         # Drive neuron 0 only: remove neuron 1's input synapse.
         lsm.reservoir_.in_weights[lsm.reservoir_.in_indices == 1] = 0.0
         _, traces = lsm.raster(np.array([[1.0], [0.0]]), trace_neurons=[1])
