@@ -96,6 +96,8 @@ def simulate_sample(
     i_in = np.zeros(n_neurons)
     trace = np.zeros(n_neurons)
     refractory_left = np.zeros(n_neurons, dtype=np.int64)
+    spiking = np.empty(n_neurons, dtype=np.int64)
+    noise = np.zeros(n_neurons)  # membrane noise (mV) of the current step
     buffer_exc = np.zeros((n_slots, n_neurons))
     buffer_inh = np.zeros((n_slots, n_neurons))
     for n in range(n_neurons):
@@ -141,58 +143,68 @@ def simulate_sample(
                         _inject_spikes(c, drive[frame, c], in_indptr, in_indices, in_weights, i_exc, i_inh)
 
             bin_index = step * n_bins // n_steps
+            if consts.noise_scale > 0.0:
+                for n in range(n_neurons):
+                    noise[n] = consts.noise_scale * np.random.standard_normal() if refractory_left[n] == 0 else 0.0
+            # 1. Integrate every neuron over the step (branch-free so it vectorises).
             for n in range(n_neurons):
-                i_exc[n] += buffer_exc[slot, n]
-                i_inh[n] += buffer_inh[slot, n]
+                current_exc = i_exc[n] + buffer_exc[slot, n]
+                current_inh = i_inh[n] + buffer_inh[slot, n]
                 buffer_exc[slot, n] = 0.0
                 buffer_inh[slot, n] = 0.0
-                if refractory_left[n] > 0:
-                    refractory_left[n] -= 1
-                    v[n] = consts.v_reset
-                else:
-                    v[n] = (
-                        consts.v_rest
-                        + (v[n] - consts.v_rest) * consts.decay_m
-                        + i_in[n] * const_current
-                        + i_exc[n] * consts.prop_exc
-                        + i_inh[n] * consts.prop_inh
-                        - i_adapt[n] * consts.prop_adapt
-                    )
-                    if consts.noise_scale > 0.0:
-                        v[n] += consts.noise_scale * np.random.standard_normal()
-                i_exc[n] *= consts.decay_exc
-                i_inh[n] *= consts.decay_inh
+                v_free = (
+                    consts.v_rest
+                    + (v[n] - consts.v_rest) * consts.decay_m
+                    + i_in[n] * const_current
+                    + current_exc * consts.prop_exc
+                    + current_inh * consts.prop_inh
+                    - i_adapt[n] * consts.prop_adapt
+                    + noise[n]
+                )
+                v[n] = consts.v_reset if refractory_left[n] > 0 else v_free
+                refractory_left[n] = max(refractory_left[n] - 1, 0)
+                i_exc[n] = current_exc * consts.decay_exc
+                i_inh[n] = current_inh * consts.decay_inh
                 i_adapt[n] *= consts.decay_adapt
                 trace[n] *= decay_state
 
+            # 2. Find the neurons that cross threshold.
+            n_spiking = 0
+            for n in range(n_neurons):
                 if v[n] >= consts.v_thresh:
-                    v[n] = consts.v_reset
-                    refractory_left[n] = refractory_steps[n]
-                    i_adapt[n] += consts.adapt_increment
-                    trace[n] += 1.0
-                    total_out[n] += 1.0
-                    if n_bins > 0:
-                        counts_out[n, bin_index] += 1.0
-                    if latency_out[n] < 0.0:
-                        latency_out[n] = (step + 1) * dt
-                    if is_inhibitory[n]:
-                        for k in range(rec_indptr[n], rec_indptr[n + 1]):
-                            buffer_inh[(step + rec_delays[k]) % n_slots, rec_indices[k]] += rec_weights[k]
-                    else:
-                        for k in range(rec_indptr[n], rec_indptr[n + 1]):
-                            buffer_exc[(step + rec_delays[k]) % n_slots, rec_indices[k]] += rec_weights[k]
-                    if record_raster:
-                        if n_events == capacity:
-                            capacity *= 2
-                            grown_steps = np.empty(capacity, dtype=np.int64)
-                            grown_neurons = np.empty(capacity, dtype=np.int64)
-                            grown_steps[:n_events] = raster_steps[:n_events]
-                            grown_neurons[:n_events] = raster_neurons[:n_events]
-                            raster_steps = grown_steps
-                            raster_neurons = grown_neurons
-                        raster_steps[n_events] = step
-                        raster_neurons[n_events] = n
-                        n_events += 1
+                    spiking[n_spiking] = n
+                    n_spiking += 1
+
+            # 3. Reset them and send their spikes into the delay buffers (event-driven).
+            for j in range(n_spiking):
+                n = spiking[j]
+                v[n] = consts.v_reset
+                refractory_left[n] = refractory_steps[n]
+                i_adapt[n] += consts.adapt_increment
+                trace[n] += 1.0
+                total_out[n] += 1.0
+                if n_bins > 0:
+                    counts_out[n, bin_index] += 1.0
+                if latency_out[n] < 0.0:
+                    latency_out[n] = (step + 1) * dt
+                if is_inhibitory[n]:
+                    for k in range(rec_indptr[n], rec_indptr[n + 1]):
+                        buffer_inh[(step + rec_delays[k]) % n_slots, rec_indices[k]] += rec_weights[k]
+                else:
+                    for k in range(rec_indptr[n], rec_indptr[n + 1]):
+                        buffer_exc[(step + rec_delays[k]) % n_slots, rec_indices[k]] += rec_weights[k]
+                if record_raster:
+                    if n_events == capacity:
+                        capacity *= 2
+                        grown_steps = np.empty(capacity, dtype=np.int64)
+                        grown_neurons = np.empty(capacity, dtype=np.int64)
+                        grown_steps[:n_events] = raster_steps[:n_events]
+                        grown_neurons[:n_events] = raster_neurons[:n_events]
+                        raster_steps = grown_steps
+                        raster_neurons = grown_neurons
+                    raster_steps[n_events] = step
+                    raster_neurons[n_events] = n
+                    n_events += 1
 
             for j in range(trace_neurons.shape[0]):
                 traces[step, j] = v[trace_neurons[j]]

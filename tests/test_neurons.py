@@ -84,7 +84,7 @@ def test_postsynaptic_potential_matches_exponential_synapse_solution():
 def test_adaptation_lowers_the_rate():
     rates = []
     for adaptation in (0.0, 2.0):
-        neuron = LIF(bias=25.0, bias_jitter=0.0, adaptation=adaptation)
+        neuron = LIF(bias=18.0, bias_jitter=0.0, adaptation=adaptation)
         lsm = _single_neuron(neuron, 0.1, frame_duration=1000.0, input_scale=0.0).fit([np.zeros((1, 1))])
         rates.append(lsm.firing_rate_)
     assert rates[1] < 0.7 * rates[0]
