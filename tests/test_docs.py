@@ -1,0 +1,37 @@
+"""The README's code runs and prints what the README says it prints."""
+import contextlib
+import io
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _python_examples():
+    """(code, expected output) pairs: each ```python block and the ```text block after it."""
+    blocks = re.findall(r"```(\w+)\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+    pairs = []
+    for i, (lang, code) in enumerate(blocks):
+        if lang == "python":
+            following = blocks[i + 1] if i + 1 < len(blocks) else ("", "")
+            pairs.append((code, following[1] if following[0] == "text" else None))
+    return pairs
+
+
+def test_readme_has_the_two_commands():
+    text = README.read_text(encoding="utf-8")
+    assert "pip install . && liquid cv" in text
+    assert 'pip install ".[test]" && python -m pytest' in text
+    ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
+    assert 'pip install ".[test]" && python -m pytest' in ci
+
+
+@pytest.mark.parametrize("code, expected", _python_examples())
+def test_readme_example_runs_and_prints_its_documented_output(code, expected):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, str(README), "exec"), {"__name__": "__readme__"})
+    if expected is not None:
+        assert out.getvalue().strip() == expected.strip()
