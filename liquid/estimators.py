@@ -396,6 +396,50 @@ def _check_y_given(estimator, y) -> None:
 class _LiquidReadout(BaseEstimator):
     """Shared fit/predict of the readout wrappers: liquid features -> sklearn readout."""
 
+    # One signature for both wrappers: every LiquidStateMachine parameter, then ``readout``.
+    def __init__(
+        self,
+        n_neurons: int = 1000,
+        *,
+        frac_inhibitory: float = 0.2,
+        neuron="lif",
+        topology="fixed_indegree",
+        w_ee: float = 3.0,
+        w_ei: float = 6.0,
+        w_ie: float = 6.0,
+        w_ii: float = 6.0,
+        delay_exc: float = 1.5,
+        delay_inh: float = 0.8,
+        encoder="current",
+        input_scale: float = 5.0,
+        input_fraction: float = 0.3,
+        features="state",
+        dt: float = 1.0,
+        frame_duration: float = 10.0,
+        random_state=None,
+        n_jobs: int | None = None,
+        readout=None,
+    ):
+        self.n_neurons = n_neurons
+        self.frac_inhibitory = frac_inhibitory
+        self.neuron = neuron
+        self.topology = topology
+        self.w_ee = w_ee
+        self.w_ei = w_ei
+        self.w_ie = w_ie
+        self.w_ii = w_ii
+        self.delay_exc = delay_exc
+        self.delay_inh = delay_inh
+        self.encoder = encoder
+        self.input_scale = input_scale
+        self.input_fraction = input_fraction
+        self.features = features
+        self.dt = dt
+        self.frame_duration = frame_duration
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+        self.readout = readout
+
     def _default_readout(self):
         raise NotImplementedError
 
@@ -478,49 +522,6 @@ class LSMClassifier(ClassifierMixin, _LiquidReadout):
     classes_ : array of class labels
     """
 
-    def __init__(
-        self,
-        n_neurons: int = 1000,
-        *,
-        frac_inhibitory: float = 0.2,
-        neuron="lif",
-        topology="fixed_indegree",
-        w_ee: float = 3.0,
-        w_ei: float = 6.0,
-        w_ie: float = 6.0,
-        w_ii: float = 6.0,
-        delay_exc: float = 1.5,
-        delay_inh: float = 0.8,
-        encoder="current",
-        input_scale: float = 5.0,
-        input_fraction: float = 0.3,
-        features="state",
-        dt: float = 1.0,
-        frame_duration: float = 10.0,
-        random_state=None,
-        n_jobs: int | None = None,
-        readout=None,
-    ):
-        self.n_neurons = n_neurons
-        self.frac_inhibitory = frac_inhibitory
-        self.neuron = neuron
-        self.topology = topology
-        self.w_ee = w_ee
-        self.w_ei = w_ei
-        self.w_ie = w_ie
-        self.w_ii = w_ii
-        self.delay_exc = delay_exc
-        self.delay_inh = delay_inh
-        self.encoder = encoder
-        self.input_scale = input_scale
-        self.input_fraction = input_fraction
-        self.features = features
-        self.dt = dt
-        self.frame_duration = frame_duration
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-        self.readout = readout
-
     def _default_readout(self):
         return RidgeClassifierCV(alphas=RIDGE_ALPHAS)
 
@@ -550,49 +551,6 @@ class LSMRegressor(RegressorMixin, _LiquidReadout):
     liquid_ : LiquidStateMachine
     readout_ : fitted readout
     """
-
-    def __init__(
-        self,
-        n_neurons: int = 1000,
-        *,
-        frac_inhibitory: float = 0.2,
-        neuron="lif",
-        topology="fixed_indegree",
-        w_ee: float = 3.0,
-        w_ei: float = 6.0,
-        w_ie: float = 6.0,
-        w_ii: float = 6.0,
-        delay_exc: float = 1.5,
-        delay_inh: float = 0.8,
-        encoder="current",
-        input_scale: float = 5.0,
-        input_fraction: float = 0.3,
-        features="state",
-        dt: float = 1.0,
-        frame_duration: float = 10.0,
-        random_state=None,
-        n_jobs: int | None = None,
-        readout=None,
-    ):
-        self.n_neurons = n_neurons
-        self.frac_inhibitory = frac_inhibitory
-        self.neuron = neuron
-        self.topology = topology
-        self.w_ee = w_ee
-        self.w_ei = w_ei
-        self.w_ie = w_ie
-        self.w_ii = w_ii
-        self.delay_exc = delay_exc
-        self.delay_inh = delay_inh
-        self.encoder = encoder
-        self.input_scale = input_scale
-        self.input_fraction = input_fraction
-        self.features = features
-        self.dt = dt
-        self.frame_duration = frame_duration
-        self.random_state = random_state
-        self.n_jobs = n_jobs
-        self.readout = readout
 
     def _default_readout(self):
         return RidgeCV(alphas=RIDGE_ALPHAS)
