@@ -1,0 +1,165 @@
+"""Free Spoken Digit Dataset (FSDD): raw 8 kHz recordings of spoken digits."""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import numpy as np
+from scipy.io import wavfile
+from sklearn.utils import Bunch
+
+FSDD_URL = "https://github.com/Jakobovski/free-spoken-digit-dataset/archive/refs/tags/v1.0.10.zip"
+_NAME = re.compile(r"^(\d)_([A-Za-z]+)_(\d+)\.wav$")
+SPLITS = ("official", "train", "test")
+
+DESCRIPTION = """\
+Free Spoken Digit Dataset (Jakobovski et al.), CC BY-SA 4.0.
+
+Mono WAV recordings at 8 kHz of the digits 0-9 spoken in English, files named
+{digit}_{speaker}_{index}.wav (v1.0.10: 6 speakers x 10 digits x 50 = 3,000).
+Official split: recordings with index 0-4 are the test set, the rest train.
+groups holds the speaker, for speaker-independent evaluation.
+Source: https://github.com/Jakobovski/free-spoken-digit-dataset
+"""
+
+
+def data_home(data_home: str | os.PathLike | None = None) -> Path:
+    """Where downloaded datasets live: the argument, else ``$LIQUID_DATA``, else the user cache dir."""
+    if data_home is not None:
+        return Path(data_home)
+    if os.environ.get("LIQUID_DATA"):
+        return Path(os.environ["LIQUID_DATA"])
+    cache = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(cache) / "liquid"
+
+
+def _find_recordings(path: Path) -> Path:
+    """The folder holding the WAV files: ``path`` itself, ``path/fsdd`` or ``path/fsdd/recordings``."""
+    for candidate in (path, path / "fsdd", path / "recordings", path / "fsdd" / "recordings"):
+        if candidate.is_dir() and any(_NAME.match(p.name) for p in candidate.iterdir()):
+            return candidate
+    raise FileNotFoundError(
+        f"no FSDD recordings ({{digit}}_{{speaker}}_{{index}}.wav) found in {path}; pass path=, set LIQUID_DATA "
+        "or call liquid.datasets.fetch_fsdd()"
+    )
+
+
+def load_fsdd(path: str | os.PathLike | None = None, split: str = "official") -> Bunch:
+    """Load the FSDD waveforms.
+
+    Parameters
+    ----------
+    path : folder of the WAV files, optional
+        Default: ``$LIQUID_DATA`` (or its ``fsdd`` subfolder), else the user
+        cache dir where :func:`fetch_fsdd` puts them.
+    split : {"official", "train", "test"}, default="official"
+        "official": every recording, with ``split`` saying "train" or "test"
+        (test = index 0-4); "train" / "test": only that part.
+
+    Returns
+    -------
+    Bunch with ``X`` (list of float waveforms in [-1, 1]), ``y`` (int digits),
+    ``groups`` (speaker names), ``split``, ``sample_rate`` (Hz, 8000),
+    ``filenames`` and ``description``.
+    """
+    if split not in SPLITS:
+        raise ValueError(f"unknown split={split!r}; choose one of {SPLITS}")
+    folder = _find_recordings(data_home(path) if path is None else Path(path))
+    entries = sorted(
+        (int(m[1]), m[2], int(m[3]), p)
+        for p in folder.iterdir()
+        if (m := _NAME.match(p.name))
+    )
+    X, y, groups, parts, names = [], [], [], [], []
+    rates = set()
+    for digit, speaker, index, file in entries:
+        part = "test" if index < 5 else "train"
+        if split != "official" and part != split:
+            continue
+        try:
+            rate, data = wavfile.read(file)
+        except (ValueError, OSError) as error:
+            raise ValueError(f"cannot read {file}: {error}") from error
+        if data.ndim != 1:
+            data = data.mean(axis=1)
+        if np.issubdtype(data.dtype, np.integer):
+            data = data / float(np.iinfo(data.dtype).max + 1)
+        rates.add(rate)
+        X.append(data.astype(np.float64))
+        y.append(digit)
+        groups.append(speaker)
+        parts.append(part)
+        names.append(file.name)
+    if len(rates) > 1:
+        raise ValueError(f"FSDD files in {folder} have mixed sample rates {sorted(rates)}")
+    return Bunch(
+        X=X,
+        y=np.array(y),
+        groups=np.array(groups),
+        split=np.array(parts),
+        sample_rate=float(rates.pop()),
+        filenames=names,
+        description=DESCRIPTION,
+    )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def fetch_fsdd(
+    data_home_: str | os.PathLike | None = None, *, url: str = FSDD_URL, sha256: str | None = None
+) -> Path:
+    """Download the FSDD archive, check it and unpack its recordings.
+
+    Parameters
+    ----------
+    data_home_ : folder, optional
+        Where to put ``fsdd/`` (default: see :func:`data_home`).
+    url : str
+        Archive (zip) holding a ``recordings/`` folder of WAV files.
+    sha256 : str, optional
+        Expected SHA-256 of the archive; a mismatch raises and keeps nothing.
+        Without it the digest of what was downloaded is printed so that you
+        can pin it.
+
+    Returns
+    -------
+    The folder of the recordings (already there: returned without download).
+    """
+    target = data_home(data_home_) / "fsdd"
+    try:
+        return _find_recordings(target)
+    except FileNotFoundError:
+        pass
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        archive = Path(tmp) / "fsdd.zip"
+        with urllib.request.urlopen(url) as response, open(archive, "wb") as out:
+            shutil.copyfileobj(response, out)
+        digest = _sha256(archive)
+        if sha256 is not None and digest != sha256.lower():
+            raise ValueError(f"checksum mismatch for {url}: expected sha256 {sha256}, got {digest}")
+        if sha256 is None:
+            print(f"fetch_fsdd: downloaded {url} (sha256 {digest})")
+        staging = Path(tmp) / "recordings"
+        staging.mkdir()
+        with zipfile.ZipFile(archive) as zf:
+            for member in zf.namelist():
+                name = Path(member).name
+                if "recordings/" in member and _NAME.match(name):
+                    (staging / name).write_bytes(zf.read(member))
+        if not any(staging.iterdir()):
+            raise ValueError(f"{url} holds no recordings/{{digit}}_{{speaker}}_{{index}}.wav files")
+        staging.rename(target)  # appears complete or not at all
+    return target
