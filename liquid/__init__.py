@@ -1,7 +1,15 @@
 """liquid: reservoir computing with Liquid State Machines of spiking neurons."""
 from importlib.metadata import PackageNotFoundError, version
 
-from .encoders import CurrentEncoder, DeltaEncoder, PoissonEncoder, SpikeEncoder, events_to_counts
+from .encoders import (
+    BSAEncoder,
+    CurrentEncoder,
+    DeltaEncoder,
+    PoissonEncoder,
+    PopulationEncoder,
+    SpikeEncoder,
+    events_to_counts,
+)
 from .estimators import LiquidActivityWarning, LiquidStateMachine, LSMClassifier, LSMRegressor
 from .features import FilteredState, FiringRate, FirstSpikeLatency, SpikeCounts
 from .neurons import LIF
@@ -25,6 +33,8 @@ __all__ = [
     "PoissonEncoder",
     "DeltaEncoder",
     "SpikeEncoder",
+    "BSAEncoder",
+    "PopulationEncoder",
     "events_to_counts",
     "FilteredState",
     "SpikeCounts",

@@ -2,7 +2,11 @@
 
 An encoder learns per-channel statistics in ``fit`` (from the training
 sequences) and maps each (n_frames, n_channels) sequence to a drive array whose
-meaning is given by its ``mode``: a current, a Poisson rate or spike counts.
+meaning is given by its ``mode``: a current, a Poisson rate (Hz) or spike
+counts per frame. Pass one to ``LiquidStateMachine(encoder=...)``, or use it
+as a scikit-learn transformer in a Pipeline (``transform`` returns the list of
+encoded sequences) in front of a liquid with ``encoder="spikes"`` (spike
+encoders) or ``PoissonEncoder(normalize=False)`` (rate encoders).
 """
 from __future__ import annotations
 
@@ -11,21 +15,42 @@ from math import isfinite
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from .kernels import MODE_CURRENT, MODE_RATE, MODE_SPIKES, delta_encode
+from sklearn.base import TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_sequences
+from .kernels import MODE_CURRENT, MODE_RATE, MODE_SPIKES, bsa_encode, delta_encode
 
 
 def _stacked(sequences: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(sequences, axis=0)
 
 
-class _Encoder(BaseEstimator):
+class _Encoder(TransformerMixin, BaseEstimator):
     mode: int
     #: whether input synapses get random signs (analog drive) or are excitatory (spikes).
     signed_weights: bool = False
 
-    def fit(self, sequences: list[np.ndarray]) -> "_Encoder":
+    def fit(self, X, y=None) -> "_Encoder":
+        """Learn the per-channel statistics the encoding needs from the training sequences."""
         self.validate()
+        sequences, _ = check_sequences(X)
+        self._fit(sequences)
+        self.n_channels_in_ = sequences[0].shape[1]
         return self
+
+    def transform(self, X) -> list[np.ndarray]:
+        """Encode each sequence: a list of (n_frames, n_output_channels) arrays."""
+        check_is_fitted(self, "n_channels_in_")
+        sequences, _ = check_sequences(X)
+        if sequences[0].shape[1] != self.n_channels_in_:
+            raise ValueError(
+                f"X has {sequences[0].shape[1]} channels, but {type(self).__name__} was fitted with {self.n_channels_in_}"
+            )
+        return [self.encode(seq) for seq in sequences]
+
+    def _fit(self, sequences: list[np.ndarray]) -> None:
+        """Learn from validated sequences (nothing by default)."""
 
     def validate(self) -> None:
         """Raise ValueError naming the first invalid parameter."""
@@ -69,9 +94,8 @@ class CurrentEncoder(_Standardizer, _Encoder):
     def __init__(self, standardize: bool = True):
         self.standardize = standardize
 
-    def fit(self, sequences):
+    def _fit(self, sequences):
         self._fit_standardizer(sequences)
-        return self
 
     def encode(self, sequence):
         return self._standardize(sequence) if self.standardize else sequence
@@ -103,15 +127,13 @@ class PoissonEncoder(_Encoder):
         if not (isinstance(self.max_rate, (int, float)) and isfinite(self.max_rate) and self.max_rate > 0):
             raise ValueError(f"PoissonEncoder.max_rate must be a positive rate in Hz, got {self.max_rate!r}")
 
-    def fit(self, sequences):
-        self.validate()
+    def _fit(self, sequences):
         frames = _stacked(sequences)
         self.min_ = frames.min(axis=0)
         span = frames.max(axis=0) - self.min_
         self.span_ = np.where(span > 1e-12, span, 1.0)
         if not self.normalize:
             self._check_rates(frames)
-        return self
 
     @staticmethod
     def _check_rates(frames):
@@ -150,10 +172,8 @@ class DeltaEncoder(_Standardizer, _Encoder):
         if not (isinstance(self.threshold, (int, float)) and isfinite(self.threshold) and self.threshold > 0):
             raise ValueError(f"DeltaEncoder.threshold must be > 0, got {self.threshold!r}")
 
-    def fit(self, sequences):
-        self.validate()
+    def _fit(self, sequences):
         self._fit_standardizer(sequences)
-        return self
 
     def n_output_channels(self, n_channels):
         return 2 * n_channels
@@ -170,15 +190,107 @@ class SpikeEncoder(_Encoder):
 
     mode = MODE_SPIKES
 
-    def fit(self, sequences):
+    def _fit(self, sequences):
         for sequence in sequences:
             self.encode(sequence)
-        return self
 
     def encode(self, sequence):
         if np.any(sequence < 0):
             raise ValueError("SpikeEncoder takes spike counts, but the input has negative values")
         return sequence
+
+
+def _check_positive(owner: str, name: str, value, integer: bool = False) -> None:
+    kind = (int, np.integer) if integer else (int, float, np.number)
+    if not isinstance(value, kind) or isinstance(value, bool) or not isfinite(value) or value <= 0:
+        raise ValueError(f"{owner}.{name} must be a positive {'integer' if integer else 'number'}, got {value!r}")
+
+
+class BSAEncoder(_Encoder):
+    """Ben's Spiker Algorithm (Schrauwen & Van Campenhout 2003): a deconvolution spike code.
+
+    Each channel is scaled to [0, 1] with its training range; a spike is
+    placed in a frame whenever subtracting the filter there reduces the
+    reconstruction error by more than ``threshold``, so that convolving the
+    spike train with the filter approximates the signal.
+
+    Parameters
+    ----------
+    filter_length : int, default=8
+        Length (frames) of the Hann reconstruction filter, normalised to unit sum.
+    threshold : float, default=0.05
+        Error reduction a spike must bring (in units of the scaled signal).
+    """
+
+    mode = MODE_SPIKES
+
+    def __init__(self, filter_length: int = 8, threshold: float = 0.05):
+        self.filter_length = filter_length
+        self.threshold = threshold
+
+    def validate(self):
+        _check_positive("BSAEncoder", "filter_length", self.filter_length, integer=True)
+        if not isinstance(self.threshold, (int, float)) or not isfinite(self.threshold) or self.threshold < 0:
+            raise ValueError(f"BSAEncoder.threshold must be >= 0, got {self.threshold!r}")
+
+    def reconstruction_filter(self) -> np.ndarray:
+        window = np.hanning(self.filter_length + 2)[1:-1]
+        return window / window.sum()
+
+    def _fit(self, sequences):
+        frames = _stacked(sequences)
+        self.min_ = frames.min(axis=0)
+        span = frames.max(axis=0) - self.min_
+        self.span_ = np.where(span > 1e-12, span, 1.0)
+
+    def encode(self, sequence):
+        scaled = np.clip((sequence - self.min_) / self.span_, 0.0, 1.0)
+        return bsa_encode(np.ascontiguousarray(scaled), self.reconstruction_filter(), float(self.threshold))
+
+
+class PopulationEncoder(_Encoder):
+    """Population coding with Gaussian receptive fields (rate mode).
+
+    Each channel feeds ``n_fields`` input neurons whose preferred values are
+    evenly spaced over the channel's training range; neuron ``j`` fires at
+    ``max_rate * exp(-(x - mu_j)^2 / (2 sigma^2))`` Hz with ``sigma`` =
+    ``width`` times the spacing of the preferred values.
+
+    Parameters
+    ----------
+    n_fields : int, default=8
+        Receptive fields per channel.
+    max_rate : float, default=100.0
+        Rate (Hz) at the centre of a field.
+    width : float, default=1.0
+        Field width in units of the spacing between centres.
+    """
+
+    mode = MODE_RATE
+
+    def __init__(self, n_fields: int = 8, max_rate: float = 100.0, width: float = 1.0):
+        self.n_fields = n_fields
+        self.max_rate = max_rate
+        self.width = width
+
+    def validate(self):
+        _check_positive("PopulationEncoder", "n_fields", self.n_fields, integer=True)
+        _check_positive("PopulationEncoder", "max_rate", self.max_rate)
+        _check_positive("PopulationEncoder", "width", self.width)
+
+    def n_output_channels(self, n_channels):
+        return n_channels * self.n_fields
+
+    def _fit(self, sequences):
+        frames = _stacked(sequences)
+        low, high = frames.min(axis=0), frames.max(axis=0)
+        self.centers_ = np.linspace(low, high, self.n_fields, axis=1)  # (n_channels, n_fields)
+        spacing = (high - low) / max(self.n_fields - 1, 1)
+        self.sigma_ = self.width * np.where(spacing > 1e-12, spacing, 1.0)
+
+    def encode(self, sequence):
+        distance = (sequence[:, :, None] - self.centers_[None]) / self.sigma_[None, :, None]
+        return (self.max_rate * np.exp(-0.5 * distance**2)).reshape(sequence.shape[0], -1)
 
 
 def events_to_counts(
@@ -213,4 +325,11 @@ def events_to_counts(
     return counts
 
 
-ENCODERS = {"current": CurrentEncoder, "poisson": PoissonEncoder, "delta": DeltaEncoder, "spikes": SpikeEncoder}
+ENCODERS = {
+    "current": CurrentEncoder,
+    "poisson": PoissonEncoder,
+    "delta": DeltaEncoder,
+    "spikes": SpikeEncoder,
+    "bsa": BSAEncoder,
+    "population": PopulationEncoder,
+}

@@ -311,3 +311,29 @@ def delta_encode(signal, threshold):
                 out[t, 2 * c + 1] = n_down
                 reference -= n_down * threshold
     return out
+
+
+@njit(cache=True)
+def bsa_encode(signal, fir, threshold):
+    """Ben's Spiker Algorithm on a (n_frames, n_channels) signal scaled to [0, 1].
+
+    Returns 0/1 spikes of the same shape: a spike at frame ``t`` when
+    subtracting ``fir`` from the residual at ``t`` lowers its absolute error
+    by more than ``threshold``.
+    """
+    n_frames, n_channels = signal.shape
+    length = fir.shape[0]
+    residual = signal.copy()
+    out = np.zeros((n_frames, n_channels))
+    for c in range(n_channels):
+        for t in range(n_frames):
+            error_spike = 0.0
+            error_none = 0.0
+            for k in range(min(length, n_frames - t)):
+                error_spike += abs(residual[t + k, c] - fir[k])
+                error_none += abs(residual[t + k, c])
+            if error_spike <= error_none - threshold:
+                out[t, c] = 1.0
+                for k in range(min(length, n_frames - t)):
+                    residual[t + k, c] -= fir[k]
+    return out
