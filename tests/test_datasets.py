@@ -100,3 +100,122 @@ def test_ts_reader_roundtrip_and_missing_file(tmp_path):
     no_data.write_text("@problemName x\n")
     with pytest.raises(TsFormatError, match="no @data"):
         load_ts(no_data)
+
+
+# -- FSDD ------------------------------------------------------------------------------
+import hashlib  # noqa: E402
+import zipfile  # noqa: E402
+
+from scipy.io import wavfile  # noqa: E402
+
+from liquid.datasets import fetch_fsdd, from_long_frame, load_fsdd, load_long, load_uea  # noqa: E402
+
+FSDD = SHARED / "fsdd"
+needs_fsdd = pytest.mark.skipif(not FSDD.is_dir(), reason=f"shared FSDD not found at {FSDD}")
+
+
+@needs_fsdd
+def test_load_fsdd_official_split_and_speakers():
+    bunch = load_fsdd(FSDD)
+    assert len(bunch.X) == 3000 and bunch.sample_rate == 8000
+    assert (bunch.split == "test").sum() == 300
+    assert sorted(set(bunch.groups)) == ["george", "jackson", "lucas", "nicolas", "theo", "yweweler"]
+    assert set(bunch.y) == set(range(10))
+    assert all(np.abs(x).max() <= 1.0 for x in bunch.X[:50])
+    test = load_fsdd(FSDD, split="test")
+    assert len(test.X) == 300 and all(int(n.split("_")[2][:-4]) < 5 for n in test.filenames)
+
+
+@needs_fsdd
+def test_fsdd_path_from_environment(monkeypatch):
+    monkeypatch.setenv("LIQUID_DATA", str(FSDD.parent))
+    assert len(load_fsdd(split="test").X) == 300
+
+
+def test_fsdd_missing_folder_says_what_to_do(tmp_path):
+    with pytest.raises(FileNotFoundError, match="fetch_fsdd"):
+        load_fsdd(tmp_path)
+
+
+def _fake_fsdd_zip(path):
+    rate = 8000
+    with zipfile.ZipFile(path, "w") as archive:
+        for digit in (0, 1):
+            for index in range(6):
+                tone = (3000 * np.sin(np.arange(2000) * (digit + 1) / 10)).astype(np.int16)
+                wav = path.parent / "tmp.wav"
+                wavfile.write(wav, rate, tone)
+                archive.write(wav, f"free-spoken-digit-dataset-1.0.10/recordings/{digit}_alice_{index}.wav")
+        archive.writestr("free-spoken-digit-dataset-1.0.10/README.md", "fake")
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_fetch_fsdd_verifies_the_checksum_and_unpacks(tmp_path):
+    archive = tmp_path / "fsdd.zip"
+    digest = _fake_fsdd_zip(archive)
+    home = tmp_path / "home"
+    with pytest.raises(ValueError, match="checksum mismatch"):
+        fetch_fsdd(home, url=archive.as_uri(), sha256="0" * 64)
+    assert not (home / "fsdd").exists()  # nothing half-written
+    folder = fetch_fsdd(home, url=archive.as_uri(), sha256=digest)
+    bunch = load_fsdd(folder)
+    assert len(bunch.X) == 12 and (bunch.split == "test").sum() == 10
+    archive.unlink()  # already there: no second download
+    assert fetch_fsdd(home, url=archive.as_uri()) == folder
+
+
+def test_fetch_rejects_an_archive_without_recordings(tmp_path):
+    archive = tmp_path / "empty.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("README.md", "nothing")
+    with pytest.raises(ValueError, match="no recordings"):
+        fetch_fsdd(tmp_path / "home", url=archive.as_uri())
+
+
+# -- UEA by name, long-format tables -------------------------------------------------------
+@needs_uea
+def test_load_uea_by_name():
+    bunch = load_uea("BasicMotions", "test", path=UEA, as_frame=True)
+    assert bunch.X.shape == (40, 100, 6) and len(bunch.frame) == 4000
+    with pytest.raises(FileNotFoundError, match="Nope"):
+        load_uea("Nope", path=UEA)
+
+
+def test_long_format_round_trip(tmp_path):
+    bunch = load_japanese_vowels("train", as_frame=True)
+    shuffled = bunch.frame.sample(frac=1.0, random_state=0)
+    for suffix, sep in ((".csv", ","), (".tsv", "\t")):
+        path = tmp_path / f"jv{suffix}"
+        shuffled.to_csv(path, sep=sep, index=False)
+        loaded = load_long(path)
+        assert len(loaded.X) == 270 and loaded.channel_names == [f"c{i}" for i in range(1, 13)]
+        by_id = dict(zip(loaded.sample_ids, loaded.X))
+        for i in (0, 100, 269):
+            np.testing.assert_allclose(by_id[i], bunch.X[i])
+        assert list(loaded.y[np.argsort(loaded.sample_ids)].astype(str)) == list(bunch.y)
+
+
+@pytest.mark.parametrize(
+    "frame, kwargs, match",
+    [
+        (pd.DataFrame({"sample": [0, 0], "time": [0, 1], "v": [1.0, 2.0]}), {}, r"\['label'\] not in the table"),
+        (pd.DataFrame({"sample": [0, 0], "time": [0, 1], "v": [1.0, np.nan], "label": "a"}), {}, "missing values"),
+        (pd.DataFrame({"sample": [0, 0], "time": [0, 0], "v": [1.0, 2.0], "label": "a"}), {}, "repeated"),
+        (pd.DataFrame({"sample": [0, 0], "time": [0, 1], "v": [1.0, 2.0], "label": ["a", "b"]}), {}, "2 different labels"),
+        (pd.DataFrame({"sample": [0], "time": [0], "v": ["x"], "label": "a"}), {"values": ["v"]}, "not numeric"),
+    ],
+)
+def test_bad_long_tables_name_the_problem(frame, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        from_long_frame(frame, **kwargs)
+
+
+def test_unreadable_table_files(tmp_path):
+    with pytest.raises(ValueError, match="use a .csv"):
+        load_long(tmp_path / "data.xlsx")
+    with pytest.raises(FileNotFoundError, match="no such file"):
+        load_long(tmp_path / "absent.csv")
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(b"\xff\xfe\x00garbage\n\x00\x01")
+    with pytest.raises(ValueError):
+        load_long(broken)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sklearn.utils import Bunch
 
-from ._base import make_bunch, to_long_frame
+from ._base import make_bunch
 from .fsdd import data_home
 from .ts import load_ts
 
@@ -40,8 +40,4 @@ def load_uea(name: str, split: str = "train", *, path: str | os.PathLike | None 
             f"UEA set {name!r} not found in {' or '.join(str(c) for c in candidates)}; pass path= or set LIQUID_DATA"
         )
     bunch = load_ts(folder / f"{name}_{split.upper()}.ts")
-    sequences = list(bunch.X)
-    result = make_bunch(sequences, bunch.y, bunch.description, as_frame=False, problem_name=bunch.problem_name)
-    if as_frame:
-        result.frame = to_long_frame(sequences, bunch.y)
-    return result
+    return make_bunch(list(bunch.X), bunch.y, bunch.description, as_frame=as_frame, problem_name=bunch.problem_name)

@@ -1,0 +1,39 @@
+"""Accuracy on real data with default settings and fixed seeds (the figures of benchmarks/accuracy.py)."""
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from liquid import LSMClassifier
+from liquid.audio import Cochleagram
+from liquid.datasets import load_fsdd, load_japanese_vowels, load_uea
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def test_japanese_vowels_official_split():
+    train, test = load_japanese_vowels("train"), load_japanese_vowels("test")
+    accuracy = LSMClassifier(n_neurons=1000, random_state=0).fit(train.X, train.y).score(test.X, test.y)
+    print(f"\nJapanese Vowels: {accuracy:.3f}")
+    assert accuracy >= 0.97
+
+
+@pytest.mark.skipif(not (SHARED / "uea").is_dir(), reason="shared UEA data not found")
+@pytest.mark.parametrize("name, threshold", [("BasicMotions", 0.95), ("NATOPS", 0.85)])
+def test_uea_gesture_sets_official_split(name, threshold):
+    train, test = load_uea(name, "train", path=SHARED / "uea"), load_uea(name, "test", path=SHARED / "uea")
+    accuracy = LSMClassifier(random_state=0).fit(train.X, train.y).score(test.X, test.y)
+    print(f"\n{name}: {accuracy:.3f}")
+    assert accuracy >= threshold
+
+
+@pytest.mark.skipif(not (SHARED / "fsdd").is_dir(), reason="shared FSDD not found")
+def test_fsdd_from_raw_audio_official_split():
+    fsdd = load_fsdd(SHARED / "fsdd")
+    grams = Cochleagram().fit(fsdd.X).transform(fsdd.X)
+    train = fsdd.split == "train"
+    clf = LSMClassifier(n_neurons=500, random_state=0).fit([g for g, k in zip(grams, train) if k], fsdd.y[train])
+    accuracy = clf.score([g for g, k in zip(grams, train) if not k], fsdd.y[~train])
+    print(f"\nFSDD (cochleagram -> 500-neuron LSM): {accuracy:.3f}")
+    assert accuracy >= 0.95
+    assert np.isclose(fsdd.sample_rate, 8000)

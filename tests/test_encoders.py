@@ -1,0 +1,60 @@
+"""Spike encoders beyond the core: BSA and Gaussian population coding, as Pipeline steps."""
+import numpy as np
+import pytest
+from sklearn.pipeline import make_pipeline
+
+from liquid import BSAEncoder, LSMClassifier, PoissonEncoder, PopulationEncoder
+from liquid.datasets import make_temporal_order
+
+
+def test_bsa_spikes_reconstruct_the_signal():
+    t = np.linspace(0, 6 * np.pi, 300)
+    signal = np.column_stack([np.sin(t), np.cos(2 * t)])
+    encoder = BSAEncoder().fit([signal])
+    (spikes,) = encoder.transform([signal])
+    assert set(np.unique(spikes)) == {0.0, 1.0}
+    kernel = encoder.reconstruction_filter()
+    for c in range(2):
+        reconstruction = np.convolve(spikes[:, c], kernel)[:300]
+        scaled = (signal[:, c] - signal[:, c].min()) / np.ptp(signal[:, c])
+        assert np.corrcoef(reconstruction, scaled)[0, 1] > 0.9
+
+
+def test_bsa_threshold_trades_spikes_for_accuracy():
+    signal = np.sin(np.linspace(0, 6 * np.pi, 300))[:, None]
+    dense = BSAEncoder(threshold=0.0).fit([signal]).encode(signal).sum()
+    sparse = BSAEncoder(threshold=0.2).fit([signal]).encode(signal).sum()
+    assert sparse < dense
+
+
+def test_population_code_peaks_at_the_preferred_value():
+    encoder = PopulationEncoder(n_fields=5, max_rate=80.0).fit([np.array([[0.0], [4.0]])])
+    rates = encoder.encode(np.array([[0.0], [2.0], [4.0]]))
+    assert rates.shape == (3, 5)
+    assert list(rates.argmax(axis=1)) == [0, 2, 4]
+    np.testing.assert_allclose(rates.max(axis=1), 80.0)
+    assert rates[1, 1] == pytest.approx(80.0 * np.exp(-0.5))  # one spacing away, width 1
+
+
+@pytest.mark.parametrize(
+    "front, liquid_encoder",
+    [(BSAEncoder(), "spikes"), (PopulationEncoder(), PoissonEncoder(normalize=False))],
+)
+def test_encoders_work_as_pipeline_steps(front, liquid_encoder):
+    """Spike encoders feed a liquid taking spikes, rate encoders one taking rates (Hz)."""
+    X, y = make_temporal_order(160, random_state=0)
+    pipe = make_pipeline(front, LSMClassifier(n_neurons=300, encoder=liquid_encoder, random_state=0))
+    accuracy = pipe.fit(X[:80], y[:80]).score(X[80:], y[80:])
+    assert accuracy >= 0.8
+
+
+def test_encoder_as_liquid_parameter_and_errors():
+    X, y = make_temporal_order(40, random_state=0)
+    lsm = LSMClassifier(n_neurons=50, encoder=PopulationEncoder(n_fields=3), random_state=0).fit(X, y)
+    assert lsm.liquid_.reservoir_.input_weights.shape[0] == 4 * 3
+    with pytest.raises(ValueError, match="n_fields"):
+        PopulationEncoder(n_fields=0).fit(X)
+    with pytest.raises(ValueError, match="threshold"):
+        BSAEncoder(threshold=-1.0).fit(X)
+    with pytest.raises(ValueError, match="3 channels"):
+        BSAEncoder().fit(X).transform([np.zeros((5, 3))])
