@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 README = Path(__file__).resolve().parents[1] / "README.md"
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
 
 def _python_examples():
@@ -29,7 +30,11 @@ def test_readme_has_the_two_commands():
 
 
 @pytest.mark.parametrize("code, expected", _python_examples())
-def test_readme_example_runs_and_prints_its_documented_output(code, expected):
+def test_readme_example_runs_and_prints_its_documented_output(code, expected, monkeypatch):
+    if "load_fsdd()" in code:
+        if not (SHARED / "fsdd").is_dir():
+            pytest.skip(f"the FSDD example needs the recordings ({SHARED / 'fsdd'} not found)")
+        monkeypatch.setenv("LIQUID_DATA", str(SHARED))
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(code, str(README), "exec"), {"__name__": "__readme__"})
