@@ -219,3 +219,18 @@ def test_unreadable_table_files(tmp_path):
     broken.write_bytes(b"\xff\xfe\x00garbage\n\x00\x01")
     with pytest.raises(ValueError):
         load_long(broken)
+
+
+def test_parquet_reads_or_names_the_missing_engine(tmp_path):
+    import importlib.util
+
+    frame = pd.DataFrame({"sample": [0, 0, 1], "time": [0, 1, 0], "v": [1.0, 2.0, 3.0], "label": ["a", "a", "b"]})
+    path = tmp_path / "data.parquet"
+    if importlib.util.find_spec("pyarrow") is None:
+        path.write_bytes(b"PAR1")
+        with pytest.raises(ImportError, match="pip install pyarrow"):
+            load_long(path)
+    else:
+        frame.to_parquet(path)
+        bunch = load_long(path)
+        assert [x.shape[0] for x in bunch.X] == [2, 1] and list(bunch.y) == ["a", "b"]
