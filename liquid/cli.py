@@ -1,35 +1,57 @@
-"""``liquid`` command line: cross-validate a Liquid State Machine on a dataset.
+"""``liquid`` command line: cross-validate Liquid State Machines without writing Python.
 
-Examples::
-
-    liquid cv                                   # embedded Japanese Vowels, 5-fold CV
-    liquid cv --folds 3 --n-neurons 500 --output results.csv
-    liquid cv --dataset temporal_order --encoder poisson --features counts
-    liquid datasets
+examples:
+  liquid cv                                      embedded Japanese Vowels, 5-fold stratified CV
+  liquid cv --folds 3 --repeats 2 --n-neurons 500 --output results.csv
+  liquid cv --dataset spike_pattern --features counts state
+  liquid cv --data sensors.csv --label-col activity --groups subject
+  liquid cv --grid n_neurons=300,1000 --grid input_scale=2,5
+  liquid cv --params config.toml --n-jobs 2
+  liquid cv --backend dask --scheduler tcp://10.0.0.5:8786
+  liquid cv --dataset mackey_glass --task regression
+  liquid datasets
 """
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-import time
+from contextlib import nullcontext
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from sklearn.base import clone
-from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
-from sklearn.model_selection import RepeatedStratifiedKFold
+from joblib import parallel_config
 
 from . import __version__
-from .datasets import load_japanese_vowels, make_temporal_order
+from .datasets.long import from_long_frame, read_table
+from .datasets.registry import BUILTIN
 from .encoders import ENCODERS
-from .estimators import LSMClassifier
+from .estimators import LSMClassifier, LSMRegressor
+from .evaluation import (
+    CLASSIFICATION_METRICS,
+    REGRESSION_METRICS,
+    cross_validate_configs,
+    expand_grid,
+    make_splits,
+    model_params,
+)
 from .features import EXTRACTORS
 from .topology import TOPOLOGIES
 
-DATASETS = {
-    "japanese_vowels": (lambda: _xy(load_japanese_vowels("all")), "embedded; 640 utterances, 9 speakers, 12 channels"),
-    "temporal_order": (lambda: make_temporal_order(300, random_state=0), "synthetic; 300 sequences, 6 classes, 4 channels"),
+OUTPUT_SUFFIXES = (".csv", ".json", ".parquet")
+#: command-line option -> estimator parameter, for the model options
+MODEL_OPTIONS = {
+    "n_neurons": "n_neurons",
+    "frac_inhibitory": "frac_inhibitory",
+    "topology": "topology",
+    "encoder": "encoder",
+    "features": "features",
+    "input_scale": "input_scale",
+    "input_fraction": "input_fraction",
+    "frame_duration": "frame_duration",
+    "dt": "dt",
+    "readout": "readout",
 }
 
 
@@ -37,85 +59,225 @@ class CLIError(Exception):
     """A user error: printed as one line, exit code 2."""
 
 
-def _xy(bunch):
-    return bunch.X, bunch.y
-
-
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="liquid", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"liquid {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{cv,datasets}")
 
-    cv = sub.add_parser("cv", help="cross-validate an LSM classifier on a dataset")
-    cv.add_argument("--dataset", default="japanese_vowels", help=f"built-in dataset: {', '.join(DATASETS)}")
-    cv.add_argument("--folds", type=int, default=5, help="stratified folds (default 5)")
-    cv.add_argument("--repeats", type=int, default=1, help="repetitions of the K-fold split (default 1)")
-    cv.add_argument("--n-neurons", type=int, default=1000)
-    cv.add_argument("--topology", choices=sorted(TOPOLOGIES), default="fixed_indegree")
-    cv.add_argument("--encoder", choices=sorted(ENCODERS), default="current")
-    cv.add_argument("--features", nargs="+", choices=sorted(EXTRACTORS), default=["state"])
-    cv.add_argument("--input-scale", type=float, default=5.0)
-    cv.add_argument("--seed", type=int, default=0, help="random_state of the liquid and the splits")
-    cv.add_argument("--n-jobs", type=int, default=-1, help="threads simulating samples (default: all cores)")
-    cv.add_argument("--output", type=Path, help="save per-fold results (.csv or .json)")
-    cv.add_argument("--debug", action="store_true", help="show tracebacks")
+    cv = sub.add_parser(
+        "cv", help="cross-validate an LSM on a dataset", description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    data = cv.add_argument_group("data")
+    source = data.add_mutually_exclusive_group()
+    source.add_argument("--dataset", help=f"built-in dataset (default japanese_vowels): {', '.join(BUILTIN)}")
+    source.add_argument("--data", type=Path, help="your file: long-format .csv/.tsv/.parquet, or .npz (X, y[, lengths])")
+    data.add_argument("--task", choices=["classification", "regression"], help="default: the dataset's task")
+    data.add_argument("--sample-col", default="sample", help="column of sequence ids (default: sample)")
+    data.add_argument("--time-col", default="time", help="column ordering rows in a sequence (default: time)")
+    data.add_argument("--label-col", default="label", help="column of the target (default: label)")
+    data.add_argument("--value-cols", help="comma-separated channel columns (default: every other numeric column)")
+    data.add_argument("--groups", help="column (or 'speaker' for fsdd) for group-aware folds")
 
-    sub.add_parser("datasets", help="list the built-in datasets")
+    model = cv.add_argument_group("model (override --params)")
+    model.add_argument("--n-neurons", type=int)
+    model.add_argument("--frac-inhibitory", type=float)
+    model.add_argument("--topology", choices=sorted(TOPOLOGIES))
+    model.add_argument("--encoder", choices=sorted(ENCODERS))
+    model.add_argument("--features", nargs="+", choices=sorted(EXTRACTORS))
+    model.add_argument("--input-scale", type=float)
+    model.add_argument("--input-fraction", type=float)
+    model.add_argument("--frame-duration", type=float, help="ms of simulation per input timestep")
+    model.add_argument("--dt", type=float, help="integration step (ms)")
+    model.add_argument("--readout", choices=["ridge", "logistic", "svm"])
+    model.add_argument("--seed", type=int, default=0, help="random_state of the liquid and the splits (default 0)")
+    model.add_argument("--params", type=Path, help="model configuration file (.json, .toml, .yaml)")
+    model.add_argument(
+        "--grid", action="append", default=[], metavar="PARAM=V1,V2",
+        help="grid over a parameter (repeatable); every configuration is cross-validated on the same folds",
+    )
+
+    folds = cv.add_argument_group("evaluation")
+    folds.add_argument("--folds", type=int, default=5, help="K of (stratified) K-fold (default 5)")
+    folds.add_argument("--repeats", type=int, default=1, help="repetitions with reshuffled folds (default 1)")
+    folds.add_argument("--test-size", type=float, help="one hold-out split of this fraction instead of K folds")
+
+    run = cv.add_argument_group("execution and output")
+    run.add_argument("--n-jobs", type=int, default=1, help="folds/configurations run in parallel (default 1)")
+    run.add_argument("--backend", choices=["loky", "threading", "dask"], default="loky")
+    run.add_argument("--scheduler", help="Dask scheduler address (tcp://host:port); default: start a LocalCluster")
+    run.add_argument("--output", type=Path, help="save per-fold results: .csv, .json or .parquet")
+    run.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    sub.add_parser("datasets", help="list the built-in datasets and whether they are available here")
     return parser
 
 
-def _load(name: str):
-    if name not in DATASETS:
-        raise CLIError(f"unknown dataset {name!r}; built-in datasets: {', '.join(DATASETS)}")
-    return DATASETS[name][0]()
+# -- data ------------------------------------------------------------------------------------
+def _load_data(args) -> tuple[list, np.ndarray, np.ndarray | None, str, str]:
+    """X, y, groups, task, dataset label."""
+    if args.data is not None:
+        X, y, groups = _load_file(args)
+        task = args.task or "classification"
+        return X, y, groups, task, args.data.name
+    name = args.dataset or "japanese_vowels"
+    if name not in BUILTIN:
+        raise CLIError(f"unknown dataset {name!r}; built-in datasets: {', '.join(BUILTIN)}")
+    dataset = BUILTIN[name]
+    if not dataset.available():
+        raise CLIError(f"dataset {name!r} is not on this machine; set LIQUID_DATA to the folder holding it")
+    loaded = dataset.loader()
+    X, y = loaded[0], np.asarray(loaded[1])
+    groups = None
+    if args.groups is not None:
+        if len(loaded) < 3:
+            raise CLIError(f"dataset {name!r} has no groups; --groups works with fsdd (speaker) and --data files")
+        groups = np.asarray(loaded[2])
+    task = args.task or dataset.task
+    return list(X), y, groups, task, name
 
 
-def _cross_validate(args) -> pd.DataFrame:
-    X, y = _load(args.dataset)
-    y = np.asarray(y)
-    smallest = np.unique(y, return_counts=True)[1].min()
-    if args.folds < 2 or smallest < args.folds:
-        raise CLIError(f"--folds {args.folds} needs 2 <= folds <= {smallest} (the smallest class has {smallest} samples)")
-    model = LSMClassifier(
-        n_neurons=args.n_neurons,
-        topology=args.topology,
-        encoder=args.encoder,
-        features=list(args.features),
-        input_scale=args.input_scale,
-        random_state=args.seed,
-        n_jobs=args.n_jobs,
-    )
-    splitter = RepeatedStratifiedKFold(n_splits=args.folds, n_repeats=args.repeats, random_state=args.seed)
+def _load_file(args) -> tuple[list, np.ndarray, np.ndarray | None]:
+    path = args.data
+    if not path.is_file():
+        raise CLIError(f"no such file: {path}")
+    if path.suffix.lower() == ".npz":
+        if args.groups is not None:
+            raise CLIError("--groups needs a table (.csv/.tsv/.parquet), not .npz")
+        return (*_load_npz(path), None)
+    frame = read_table(path)
+    values = args.value_cols.split(",") if args.value_cols else None
+    for option, column in (("--label-col", args.label_col), ("--sample-col", args.sample_col),
+                           ("--groups", args.groups)):
+        if column is not None and column not in frame.columns:
+            raise CLIError(f"{option} {column!r} is not a column of {path.name}; columns: {list(frame.columns)}")
+    excluded = [args.groups] if args.groups else []
+    if values is None:
+        named = {args.sample_col, args.time_col, args.label_col, *excluded}
+        values = [c for c in frame.columns if c not in named and pd.api.types.is_numeric_dtype(frame[c])]
+    bunch = from_long_frame(frame, sample=args.sample_col, time=args.time_col, values=values, label=args.label_col)
+    groups = None
+    if args.groups is not None:
+        per_sample = frame.groupby(args.sample_col, sort=False)[args.groups].first()
+        groups = per_sample.loc[bunch.sample_ids].to_numpy()
+    return bunch.X, bunch.y, groups
+
+
+def _load_npz(path: Path) -> tuple[list, np.ndarray]:
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            if "X" not in data or "y" not in data:
+                raise CLIError(f"{path.name} must hold arrays 'X' and 'y' (and optionally 'lengths')")
+            X, y = data["X"], data["y"]
+            lengths = data["lengths"] if "lengths" in data else None
+    except ValueError as error:
+        if "allow_pickle" in str(error):
+            raise CLIError(f"{path.name}: store ragged X as stacked frames plus 'lengths', not as objects") from None
+        raise CLIError(f"cannot read {path}: {error}") from None
+    except OSError as error:
+        raise CLIError(f"cannot read {path}: {error}") from None
+    if lengths is not None:
+        if X.ndim != 2 or lengths.sum() != X.shape[0]:
+            raise CLIError(f"{path.name}: with 'lengths', X must be (sum(lengths), n_channels)")
+        sequences = np.split(X, np.cumsum(lengths)[:-1])
+    else:
+        if X.ndim not in (2, 3):
+            raise CLIError(f"{path.name}: X must be 3-D (samples, time, channels) or 2-D with 'lengths'")
+        sequences = list(X)
+    if len(sequences) != len(y):
+        raise CLIError(f"{path.name}: X has {len(sequences)} sequences but y has {len(y)} labels")
+    return sequences, y
+
+
+# -- configuration ------------------------------------------------------------------------------
+def _read_config(path: Path) -> dict:
+    if not path.is_file():
+        raise CLIError(f"no such config file: {path}")
+    text = path.read_text(encoding="utf-8")
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            config = json.loads(text)
+        elif suffix == ".toml":
+            try:
+                import tomllib
+            except ImportError:  # Python 3.10
+                import tomli as tomllib
+            config = tomllib.loads(text)
+        elif suffix in (".yaml", ".yml"):
+            try:
+                import yaml
+            except ImportError:
+                raise CLIError("reading YAML needs PyYAML: pip install pyyaml (or use .json / .toml)") from None
+            config = yaml.safe_load(text)
+        else:
+            raise CLIError(f"config file must be .json, .toml or .yaml, got {path.name!r}")
+    except CLIError:
+        raise
+    except Exception as error:  # each parser raises its own error type
+        raise CLIError(f"malformed config {path.name}: {error}".replace("\n", " ")) from None
+    if not isinstance(config, dict):
+        raise CLIError(f"malformed config {path.name}: expected a table of parameters at the top level")
+    return config
+
+
+def _parse_grid(items: list[str]) -> dict[str, list]:
+    grid = {}
+    for item in items:
+        name, sep, values = item.partition("=")
+        if not sep or not name or not values:
+            raise CLIError(f"--grid expects PARAM=V1,V2,..., got {item!r}")
+        grid[name.replace("-", "_")] = [_scalar(v) for v in values.split(",")]
+    return grid
+
+
+def _scalar(text: str):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text
+
+
+def _model_and_configs(args, task: str, parallel_tasks: bool):
+    config = _read_config(args.params) if args.params else {}
+    grid = config.pop("grid", {})
+    if not isinstance(grid, dict):
+        raise CLIError("the config's 'grid' must be a table of {parameter: [values]}")
+    grid.update(_parse_grid(args.grid))
+    for option, param in MODEL_OPTIONS.items():
+        value = getattr(args, option)
+        if value is not None:
+            config[param] = list(value) if isinstance(value, list) else value
+    builtin = BUILTIN.get(args.dataset or "japanese_vowels") if args.data is None else None
+    if builtin is not None and "encoder" not in config:
+        config["encoder"] = builtin.encoder
+    # Threads inside each liquid when tasks run one at a time; one thread each when they run side by side.
+    config.update(random_state=args.seed, n_jobs=1 if parallel_tasks else -1)
+    estimator = LSMClassifier if task == "classification" else LSMRegressor
+    model = estimator(**model_params(config, task))
+    configs = [model_params(c, task) for c in expand_grid(grid)]
+    labels = [", ".join(f"{k}={v}" for k, v in c.items()) or "default" for c in expand_grid(grid)]
+    return model, configs, labels, grid
+
+
+# -- output ---------------------------------------------------------------------------------------
+def _summary(results: pd.DataFrame, metrics: tuple[str, ...], labels: list[str]) -> str:
+    columns = ["config", "fold", *metrics, "fit_s", "predict_s", "rate_hz"]
+    per_fold = results[columns].sort_values(["config", "fold"])
+    if len(labels) == 1:
+        per_fold = per_fold.drop(columns="config")
+    lines = [per_fold.to_string(index=False, float_format=lambda v: f"{v:.3f}"), ""]
     rows = []
-    for fold, (train, test) in enumerate(splitter.split(np.zeros(len(y)), y)):
-        start = time.perf_counter()
-        fitted = clone(model).fit([X[i] for i in train], y[train])
-        fit_s = time.perf_counter() - start
-        start = time.perf_counter()
-        predicted = fitted.predict([X[i] for i in test])
-        predict_s = time.perf_counter() - start
-        rows.append(
-            {
-                "fold": fold,
-                "accuracy": accuracy_score(y[test], predicted),
-                "balanced_accuracy": balanced_accuracy_score(y[test], predicted),
-                "macro_f1": f1_score(y[test], predicted, average="macro"),
-                "fit_s": fit_s,
-                "predict_s": predict_s,
-                "rate_hz": fitted.liquid_.firing_rate_,
-            }
-        )
-        print(f"fold {fold + 1}/{splitter.get_n_splits()}: accuracy {rows[-1]['accuracy']:.3f}", file=sys.stderr)
-    return pd.DataFrame(rows)
-
-
-def _summary(results: pd.DataFrame) -> str:
-    table = results.to_string(index=False, float_format=lambda v: f"{v:.3f}")
-    metrics = ["accuracy", "balanced_accuracy", "macro_f1", "fit_s", "predict_s"]
-    means = "  ".join(f"{m} {results[m].mean():.3f} ± {results[m].std(ddof=0):.3f}" for m in metrics[:3])
-    return f"{table}\n\nmean ± std: {means}"
+    for config_id, group in results.groupby("config"):
+        row = {"configuration": labels[config_id]}
+        for metric in (*metrics, "fit_s", "predict_s"):
+            row[metric] = f"{group[metric].mean():.3f} ± {group[metric].std(ddof=0):.3f}"
+        rows.append(row)
+    lines.append("mean ± std over folds:")
+    lines.append(pd.DataFrame(rows).to_string(index=False))
+    return "\n".join(lines)
 
 
 def _save(results: pd.DataFrame, path: Path) -> None:
@@ -125,29 +287,136 @@ def _save(results: pd.DataFrame, path: Path) -> None:
     elif suffix == ".json":
         results.to_json(path, orient="records", indent=2)
     else:
-        raise CLIError(f"--output must end in .csv or .json, got {path.name!r}")
+        try:
+            results.to_parquet(path, index=False)
+        except ImportError:
+            fallback = path.with_suffix(".csv")
+            results.to_csv(fallback, index=False)
+            raise CLIError(f"writing Parquet needs pyarrow (pip install pyarrow); results saved to {fallback}") from None
+
+
+class _Progress:
+    """A progress bar on stderr (tqdm when installed), shown only on a terminal."""
+
+    def __init__(self, total: int):
+        self.total, self.done = total, 0
+        self.bar = None
+        if sys.stderr.isatty():
+            try:
+                from tqdm import tqdm
+
+                self.bar = tqdm(total=total, desc="folds", file=sys.stderr, leave=False)
+            except ImportError:
+                self.bar = None
+        self.plain = self.bar is None and sys.stderr.isatty()
+
+    def update(self) -> None:
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update()
+        elif self.plain:
+            print(f"\rfolds {self.done}/{self.total}", end="", file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        elif self.plain:
+            print("\r" + " " * 30 + "\r", end="", file=sys.stderr, flush=True)
+
+
+def _backend_context(args):
+    if args.backend != "dask":
+        if args.scheduler:
+            raise CLIError("--scheduler needs --backend dask")
+        return nullcontext(None), args.backend
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise CLIError("--backend dask needs dask.distributed: pip install 'liquid-lsm[distributed]'") from None
+    if args.scheduler:
+        try:
+            client = Client(args.scheduler, timeout=10)
+        except (OSError, TimeoutError) as error:
+            raise CLIError(f"cannot reach the Dask scheduler at {args.scheduler}: {error}") from None
+    else:
+        client = Client(LocalCluster(n_workers=max(1, args.n_jobs), threads_per_worker=1, processes=True))
+    return client, "dask"
+
+
+def _cv(args) -> int:
+    if args.output is not None and args.output.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise CLIError(f"--output must end in .csv, .json or .parquet, got {args.output.name!r}")
+    X, y, groups, task, dataset = _load_data(args)
+    if task == "regression":
+        try:
+            y = y.astype(np.float64)
+        except ValueError:
+            raise CLIError("--task regression needs a numeric target column") from None
+    parallel_tasks = args.n_jobs != 1 or args.backend == "dask"
+    model, configs, labels, grid = _model_and_configs(args, task, parallel_tasks)
+    splits = make_splits(y, task=task, folds=args.folds, repeats=args.repeats, groups=groups,
+                         test_size=args.test_size, seed=args.seed)
+    metrics = CLASSIFICATION_METRICS if task == "classification" else REGRESSION_METRICS
+    client, backend = _backend_context(args)
+    rows: list[dict] = []
+    progress = _Progress(len(configs) * len(splits))
+    try:
+        with parallel_config(backend=backend), (client if client is not None else nullcontext()):
+            n_jobs = -1 if backend == "dask" else args.n_jobs
+            for row in cross_validate_configs(model, configs, X, y, splits, task=task, n_jobs=n_jobs):
+                rows.append(row)
+                progress.update()
+    except KeyboardInterrupt:
+        progress.close()
+        target = args.output or Path("liquid-cv-interrupted.csv")
+        if rows:
+            _save(_with_config_columns(pd.DataFrame(rows), configs, grid, dataset, args.seed), target)
+            print(f"interrupted: saved {len(rows)} finished folds to {target}", file=sys.stderr)
+        else:
+            print("interrupted before any fold finished; nothing saved", file=sys.stderr)
+        return 130
+    progress.close()
+    results = _with_config_columns(pd.DataFrame(rows), configs, grid, dataset, args.seed)
+    split_name = f"hold-out {args.test_size}" if args.test_size else f"{args.folds}-fold x {args.repeats}"
+    print(f"liquid cv: {dataset} ({task}, {len(X)} sequences), {split_name}"
+          f"{', grouped by ' + args.groups if groups is not None else ''}, seed {args.seed}")
+    print(_summary(results, metrics, labels))
+    if args.output is not None:
+        _save(results, args.output)
+        print(f"saved {len(results)} rows to {args.output}", file=sys.stderr)
+    return 0
+
+
+def _with_config_columns(results: pd.DataFrame, configs, grid, dataset: str, seed: int) -> pd.DataFrame:
+    results = results.sort_values(["config", "fold"]).reset_index(drop=True)
+    names = list(grid)
+    combos = expand_grid(grid)
+    for name in names:
+        results[name] = [combos[c][name] for c in results["config"]]
+    results.insert(0, "dataset", dataset)
+    results["seed"] = seed
+    return results
+
+
+def _datasets() -> int:
+    rows = [
+        {"name": d.name, "task": d.task, "size": d.size, "classes": d.classes, "source": d.source,
+         "available": "yes" if d.available() else "no (set LIQUID_DATA)"}
+        for d in BUILTIN.values()
+    ]
+    print(pd.DataFrame(rows).to_string(index=False))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _build_parser().parse_args(argv)
     try:
-        if args.command == "datasets":
-            for name, (_, about) in DATASETS.items():
-                print(f"{name:<18} {about}")
-            return 0
-        if args.output is not None and args.output.suffix.lower() not in (".csv", ".json"):
-            raise CLIError(f"--output must end in .csv or .json, got {args.output.name!r}")
-        results = _cross_validate(args)
-        print(f"liquid cv: {args.dataset}, {args.folds}-fold x {args.repeats}, {args.n_neurons} neurons, seed {args.seed}")
-        print(_summary(results))
-        if args.output is not None:
-            _save(results, args.output)
-            print(f"saved {len(results)} folds to {args.output}", file=sys.stderr)
-        return 0
-    except (CLIError, ValueError, TypeError, OSError) as error:
-        if getattr(args, "debug", False):
+        return _datasets() if args.command == "datasets" else _cv(args)
+    except (CLIError, ValueError, TypeError, OSError, ImportError) as error:
+        if args.debug if hasattr(args, "debug") else False:
             raise
-        print(f"liquid: error: {error}", file=sys.stderr)
+        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"liquid: error: {message}", file=sys.stderr)
         return 2
 
 
