@@ -13,6 +13,7 @@ from .encoders import (
 from .estimators import LiquidActivityWarning, LiquidStateMachine, LSMClassifier, LSMRegressor
 from .features import FilteredState, FiringRate, FirstSpikeLatency, SpikeCounts
 from .neurons import LIF
+from .plasticity import STDP
 from .topology import FixedInDegree, MaassColumn, RandomSparse
 
 try:
@@ -26,6 +27,7 @@ __all__ = [
     "LSMRegressor",
     "LiquidActivityWarning",
     "LIF",
+    "STDP",
     "FixedInDegree",
     "RandomSparse",
     "MaassColumn",

@@ -21,7 +21,9 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 from ._validation import check_sequences
 from .encoders import ENCODERS
 from .features import EXTRACTORS
+from .kernels import MODE_CURRENT
 from .neurons import NEURON_MODELS
+from .plasticity import PLASTICITY_RULES, learning_arrays, train
 from .reservoir import build_reservoir
 from .topology import TOPOLOGIES
 
@@ -35,6 +37,13 @@ SATURATED_MEAN = 0.2
 SILENT_RATE = 0.1
 #: Penalties searched by the default ridge readouts (leave-one-out CV).
 RIDGE_ALPHAS = np.logspace(-3, 4, 15)
+
+
+def _content_seeds(sequences: list[np.ndarray], noise_seed: int) -> np.ndarray:
+    """Per-sample seeds from the sample's content: a sample's noise and
+    Poisson spikes never depend on its batch, position or the thread count."""
+    seeds = [zlib.crc32(seq.tobytes(), zlib.crc32(np.array(seq.shape).tobytes(), noise_seed)) for seq in sequences]
+    return np.array(seeds, dtype=np.int64) & 0x7FFFFFFF
 
 
 class LiquidActivityWarning(UserWarning):
@@ -117,6 +126,10 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
     features : str, extractor instance or list of them, default="state"
         Spike-pattern features: "state" (:class:`~liquid.features.FilteredState`),
         "counts", "rate", "latency"; a list concatenates them in order.
+    plasticity : None, "stdp" or STDP, default=None
+        Unsupervised tuning of the liquid's weights by spike-timing-dependent
+        plasticity during ``fit`` (see :class:`~liquid.plasticity.STDP`); the
+        weights are frozen afterwards, so ``transform`` is pure.
     dt : float, default=1.0
         Integration step (ms).
     frame_duration : float, default=10.0
@@ -144,6 +157,12 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
     saturated_fraction_ : float
         Fraction of neurons firing above half their refractory-limited
         maximum rate on the training data.
+    initial_weights_, initial_input_weights_ : sparse matrices
+        With ``plasticity``: the weights before it (``reservoir_`` holds the learned ones).
+    plasticity_history_ : DataFrame
+        With ``plasticity``: per epoch (0 = before), the mean plastic weight,
+        fractions at the bounds, mean input weight, mean background current
+        and mean rate (Hz) during the epoch.
     """
 
     def __init__(
@@ -163,6 +182,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         input_scale: float = 5.0,
         input_fraction: float = 0.3,
         features="state",
+        plasticity=None,
         dt: float = 1.0,
         frame_duration: float = 10.0,
         random_state=None,
@@ -182,6 +202,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         self.input_scale = input_scale
         self.input_fraction = input_fraction
         self.features = features
+        self.plasticity = plasticity
         self.dt = dt
         self.frame_duration = frame_duration
         self.random_state = random_state
@@ -214,7 +235,10 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         encoder = _resolve(self.encoder, ENCODERS, "encoder")
         encoder.validate()
         extractors = _resolve_features(self.features)
-        return neuron, topology, encoder, extractors, int(round(steps_per_frame))
+        plasticity = None if self.plasticity is None else _resolve(self.plasticity, PLASTICITY_RULES, "plasticity")
+        if plasticity is not None:
+            plasticity.validate()
+        return neuron, topology, encoder, extractors, plasticity, int(round(steps_per_frame))
 
     def _check_input(self, X) -> list[np.ndarray]:
         sequences, _ = check_sequences(X)
@@ -242,19 +266,20 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         return self._fit(X)
 
     def _fit(self, X) -> np.ndarray:
-        neuron, topology, encoder, extractors, steps_per_frame = self._validate_params()
+        neuron, topology, encoder, extractors, plasticity, steps_per_frame = self._validate_params()
         sequences, is_2d = check_sequences(X)
         rng = check_random_state(self.random_state)
-        build_seed, noise_seed = rng.randint(np.iinfo(np.int32).max, size=2)
+        build_seed, noise_seed, plasticity_seed = rng.randint(np.iinfo(np.int32).max, size=3)
         encoder.fit(sequences)
         n_channels = sequences[0].shape[1]
+        weight_means = {"ee": self.w_ee, "ei": self.w_ei, "ie": self.w_ie, "ii": self.w_ii}
         reservoir = build_reservoir(
             n_neurons=self.n_neurons,
             n_channels=encoder.n_output_channels(n_channels),
             frac_inhibitory=self.frac_inhibitory,
             neuron=neuron,
             topology=topology,
-            weights={"ee": self.w_ee, "ei": self.w_ei, "ie": self.w_ie, "ii": self.w_ii},
+            weights=weight_means,
             delay_exc=self.delay_exc,
             delay_inh=self.delay_inh,
             input_scale=self.input_scale,
@@ -264,7 +289,28 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             steps_per_frame=steps_per_frame,
             rng=np.random.default_rng(build_seed),
         )
-        # Everything learned is set together, after all checks and the build passed.
+        if plasticity is not None:
+            initial_weights = (reservoir.weights.copy(), reservoir.input_weights.copy())
+            spiking_input = encoder.mode != MODE_CURRENT
+            learn = learning_arrays(reservoir, plasticity, weight_means, self.input_scale, spiking_input)
+            history = train(
+                reservoir,
+                [encoder.encode(seq) for seq in sequences],
+                encoder.mode,
+                _content_seeds(sequences, int(noise_seed)),
+                plasticity,
+                learn,
+                np.random.default_rng(plasticity_seed),
+                effective_n_jobs(self.n_jobs),
+            )
+        # Everything learned is set together, after all checks, the build and the plastic phase passed.
+        if plasticity is not None:
+            self.initial_weights_, self.initial_input_weights_ = initial_weights
+            self.plasticity_history_ = history
+        else:
+            for name in ("initial_weights_", "initial_input_weights_", "plasticity_history_"):
+                if hasattr(self, name):
+                    delattr(self, name)
         self.neuron_, self.encoder_, self.extractors_ = neuron, encoder, extractors
         self.reservoir_, self.noise_seed_ = reservoir, int(noise_seed)
         self.n_channels_in_ = n_channels
@@ -277,13 +323,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         return features
 
     def _sample_seeds(self, sequences: list[np.ndarray]) -> np.ndarray:
-        """Per-sample seeds from the sample's content: a sample's noise and
-        Poisson spikes never depend on its batch, position or the thread count."""
-        seeds = [
-            zlib.crc32(seq.tobytes(), zlib.crc32(np.array(seq.shape).tobytes(), self.noise_seed_))
-            for seq in sequences
-        ]
-        return np.array(seeds, dtype=np.int64) & 0x7FFFFFFF
+        return _content_seeds(sequences, self.noise_seed_)
 
     def _simulate(self, sequences: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Features (n_samples, n_features), spike totals (S, N) and durations (S,) in ms."""
@@ -414,6 +454,7 @@ class _LiquidReadout(BaseEstimator):
         input_scale: float = 5.0,
         input_fraction: float = 0.3,
         features="state",
+        plasticity=None,
         dt: float = 1.0,
         frame_duration: float = 10.0,
         random_state=None,
@@ -434,6 +475,7 @@ class _LiquidReadout(BaseEstimator):
         self.input_scale = input_scale
         self.input_fraction = input_fraction
         self.features = features
+        self.plasticity = plasticity
         self.dt = dt
         self.frame_duration = frame_duration
         self.random_state = random_state

@@ -30,23 +30,66 @@ def _inject_spikes(channel, count, in_indptr, in_indices, in_weights, i_exc, i_i
 
 
 @njit(cache=True)
+def _potentiation(w, high, trace, stdp):
+    """Weight change (mV) of a pre-before-post pairing, given the presynaptic trace."""
+    if stdp.multiplicative:
+        return stdp.a_plus * trace * (high - w)
+    return stdp.a_plus * trace * high
+
+
+@njit(cache=True)
+def _depression(w, low, high, trace, stdp):
+    """Weight change (mV, <= 0) of a post-before-pre pairing, given the postsynaptic trace."""
+    if stdp.multiplicative:
+        return -stdp.a_minus * trace * (w - low)
+    return -stdp.a_minus * trace * high
+
+
+@njit(cache=True)
+def _input_spike_stdp(channel, count, in_indptr, in_indices, in_weights, in_plastic, in_low, in_high, y_post, x_in,
+                      stdp, dw_in):
+    """An input spike depresses its plastic synapses onto neurons that fired before it."""
+    for k in range(in_indptr[channel], in_indptr[channel + 1]):
+        if in_plastic[k]:
+            y = y_post[in_indices[k]]
+            if y > 0.0:
+                dw_in[k] += count * _depression(abs(in_weights[k]), in_low[k], in_high[k], y, stdp)
+    x_in[channel] += count
+
+
+@njit(cache=True)
+def _spike_stdp(n, rec_indptr, rec_indices, rec_weights, rec_pre, rec_plastic, post_ptr, post_syn, rec_low,
+                rec_high, in_weights, in_channel, in_plastic, in_post_ptr, in_post_syn, in_high, x_pre, x_in,
+                y_post, stdp, dw_rec, dw_in):
+    """Pair-based STDP at a spike of neuron ``n``: its incoming synapses are
+    potentiated by their presynaptic traces, its outgoing ones depressed by
+    their targets' postsynaptic traces."""
+    for idx in range(post_ptr[n], post_ptr[n + 1]):
+        k = post_syn[idx]
+        if rec_plastic[k]:
+            x = x_pre[rec_pre[k]]
+            if x > 0.0:
+                dw_rec[k] += _potentiation(abs(rec_weights[k]), rec_high[k], x, stdp)
+    for idx in range(in_post_ptr[n], in_post_ptr[n + 1]):
+        k = in_post_syn[idx]
+        if in_plastic[k]:
+            x = x_in[in_channel[k]]
+            if x > 0.0:
+                dw_in[k] += _potentiation(abs(in_weights[k]), in_high[k], x, stdp)
+    for k in range(rec_indptr[n], rec_indptr[n + 1]):
+        if rec_plastic[k]:
+            y = y_post[rec_indices[k]]
+            if y > 0.0:
+                dw_rec[k] += _depression(abs(rec_weights[k]), rec_low[k], rec_high[k], y, stdp)
+
+
+@njit(cache=True)
 def simulate_sample(
     drive,
     mode,
     steps_per_frame,
     dt,
-    in_indptr,
-    in_indices,
-    in_weights,
-    rec_indptr,
-    rec_indices,
-    rec_weights,
-    rec_delays,
-    n_slots,
-    is_inhibitory,
-    bias,
-    refractory_steps,
-    v_init,
+    net,
     consts,
     n_bins,
     n_points,
@@ -58,6 +101,10 @@ def simulate_sample(
     latency_out,
     record_raster,
     trace_neurons,
+    learn,
+    stdp,
+    dw_rec,
+    dw_in,
 ):
     """Simulate one sample; write features into the ``*_out`` views.
 
@@ -65,6 +112,10 @@ def simulate_sample(
     ----------
     drive : (n_frames, n_channels) float64
         Encoded input; its meaning is set by ``mode``.
+    net : tuple
+        The network arrays, see ``Reservoir.network``: input CSR (indptr,
+        indices, weights), recurrent CSR (indptr, indices, weights, delays),
+        n_slots, is_inhibitory, bias, refractory_steps, v_init.
     consts : KernelConstants
         Exact one-step propagators of the neuron model.
     n_bins, n_points : int
@@ -77,12 +128,26 @@ def simulate_sample(
         If True, also return the spike raster as (step, neuron) arrays.
     trace_neurons : (k,) int64
         Neurons whose membrane potential is returned for every step.
+    learn : tuple
+        STDP bookkeeping (see ``plasticity.learning_arrays``): presynaptic
+        neuron of each recurrent synapse, plastic masks, incoming-synapse
+        (CSC) lists for recurrent and input synapses, input channel of each
+        input synapse, lower / upper weight bounds (mV) per synapse.
+    stdp : STDPConstants
+    dw_rec, dw_in : float64 arrays
+        Weight changes (mV) accumulated for each recurrent / input synapse;
+        empty arrays switch plasticity off.
 
     Returns
     -------
     raster_steps, raster_neurons : int64 arrays (empty unless ``record_raster``)
     traces : (n_steps, k) float64
     """
+    (in_indptr, in_indices, in_weights, rec_indptr, rec_indices, rec_weights, rec_delays, n_slots,
+     is_inhibitory, bias, refractory_steps, v_init) = net
+    (rec_pre, rec_plastic, post_ptr, post_syn, in_channel, in_plastic, in_post_ptr, in_post_syn,
+     rec_low, rec_high, in_low, in_high) = learn
+    plastic = dw_rec.shape[0] > 0 or dw_in.shape[0] > 0
     np.random.seed(seed)
     n_neurons = v_init.shape[0]
     n_frames = drive.shape[0]
@@ -98,6 +163,10 @@ def simulate_sample(
     refractory_left = np.zeros(n_neurons, dtype=np.int64)
     spiking = np.empty(n_neurons, dtype=np.int64)
     noise = np.zeros(n_neurons)  # membrane noise (mV) of the current step
+    # STDP traces: presynaptic (neurons and input channels, tau_plus) and postsynaptic (tau_minus).
+    x_pre = np.zeros(n_neurons if plastic else 0)
+    x_in = np.zeros(drive.shape[1] if plastic else 0)
+    y_post = np.zeros(n_neurons if plastic else 0)
     buffer_exc = np.zeros((n_slots, n_neurons))
     buffer_inh = np.zeros((n_slots, n_neurons))
     for n in range(n_neurons):
@@ -137,10 +206,16 @@ def simulate_sample(
                 for c in range(n_channels):
                     if np.random.random() < drive[frame, c] * spike_prob_per_hz:
                         _inject_spikes(c, 1.0, in_indptr, in_indices, in_weights, i_exc, i_inh)
+                        if plastic:
+                            _input_spike_stdp(c, 1.0, in_indptr, in_indices, in_weights, in_plastic, in_low,
+                                              in_high, y_post, x_in, stdp, dw_in)
             elif mode == MODE_SPIKES and sub == 0:
                 for c in range(n_channels):
                     if drive[frame, c] != 0.0:
                         _inject_spikes(c, drive[frame, c], in_indptr, in_indices, in_weights, i_exc, i_inh)
+                        if plastic:
+                            _input_spike_stdp(c, drive[frame, c], in_indptr, in_indices, in_weights, in_plastic,
+                                              in_low, in_high, y_post, x_in, stdp, dw_in)
 
             bin_index = step * n_bins // n_steps
             if consts.noise_scale > 0.0:
@@ -167,6 +242,12 @@ def simulate_sample(
                 i_inh[n] = current_inh * consts.decay_inh
                 i_adapt[n] *= consts.decay_adapt
                 trace[n] *= decay_state
+            if plastic:
+                for n in range(n_neurons):
+                    x_pre[n] *= stdp.decay_plus
+                    y_post[n] *= stdp.decay_minus
+                for c in range(n_channels):
+                    x_in[c] *= stdp.decay_plus
 
             # 2. Find the neurons that cross threshold.
             n_spiking = 0
@@ -193,6 +274,10 @@ def simulate_sample(
                 else:
                     for k in range(rec_indptr[n], rec_indptr[n + 1]):
                         buffer_exc[(step + rec_delays[k]) % n_slots, rec_indices[k]] += rec_weights[k]
+                if plastic:
+                    _spike_stdp(n, rec_indptr, rec_indices, rec_weights, rec_pre, rec_plastic, post_ptr, post_syn,
+                                rec_low, rec_high, in_weights, in_channel, in_plastic, in_post_ptr, in_post_syn,
+                                in_high, x_pre, x_in, y_post, stdp, dw_rec, dw_in)
                 if record_raster:
                     if n_events == capacity:
                         capacity *= 2
@@ -206,6 +291,10 @@ def simulate_sample(
                     raster_neurons[n_events] = n
                     n_events += 1
 
+            if plastic:  # after all pairs of this step were counted: simultaneous spikes do not pair
+                for j in range(n_spiking):
+                    x_pre[spiking[j]] += 1.0
+                    y_post[spiking[j]] += 1.0
             for j in range(trace_neurons.shape[0]):
                 traces[step, j] = v[trace_neurons[j]]
             while next_point < n_points and point_steps[next_point] == step:
@@ -228,18 +317,7 @@ def simulate_batch(
     mode,
     steps_per_frame,
     dt,
-    in_indptr,
-    in_indices,
-    in_weights,
-    rec_indptr,
-    rec_indices,
-    rec_weights,
-    rec_delays,
-    n_slots,
-    is_inhibitory,
-    bias,
-    refractory_steps,
-    v_init,
+    net,
     consts,
     n_bins,
     n_points,
@@ -248,12 +326,18 @@ def simulate_batch(
     state_out,
     total_out,
     latency_out,
+    learn,
+    stdp,
+    dw_rec,
+    dw_in,
 ):
     """Simulate every sample of a batch in parallel (one sample per thread).
 
     ``drives`` holds all samples' frames stacked; sample ``s`` is
     ``drives[frame_offsets[s]:frame_offsets[s + 1]]``. Each sample is seeded
-    with ``seeds[s]``, so results do not depend on the thread count.
+    with ``seeds[s]``, so results do not depend on the thread count. With
+    plasticity on, ``dw_rec[s]`` / ``dw_in[s]`` receive sample ``s``'s weight
+    changes (all samples see the same weights); otherwise pass (S, 0) arrays.
     """
     no_traces = np.empty(0, dtype=np.int64)
     for s in prange(seeds.shape[0]):
@@ -262,18 +346,7 @@ def simulate_batch(
             mode,
             steps_per_frame,
             dt,
-            in_indptr,
-            in_indices,
-            in_weights,
-            rec_indptr,
-            rec_indices,
-            rec_weights,
-            rec_delays,
-            n_slots,
-            is_inhibitory,
-            bias,
-            refractory_steps,
-            v_init,
+            net,
             consts,
             n_bins,
             n_points,
@@ -285,6 +358,10 @@ def simulate_batch(
             latency_out[s],
             False,
             no_traces,
+            learn,
+            stdp,
+            dw_rec[s],
+            dw_in[s],
         )
 
 

@@ -15,6 +15,7 @@ from scipy import sparse
 
 from .kernels import simulate_batch, simulate_sample
 from .neurons import LIF, KernelConstants
+from .plasticity import NO_STDP, empty_learning_arrays
 
 #: Coefficient of variation of synaptic weight magnitudes (gamma distributed).
 WEIGHT_CV = 0.5
@@ -67,7 +68,9 @@ class Reservoir:
             (self.in_weights, self.in_indices, self.in_indptr), shape=(n_channels, self.n_neurons)
         )
 
-    def _network_args(self):
+    @property
+    def network(self) -> tuple:
+        """The arrays the kernels simulate, in their order."""
         return (
             self.in_indptr,
             self.in_indices,
@@ -81,8 +84,14 @@ class Reservoir:
             self.bias,
             self.refractory_steps,
             self.v_init,
-            self.consts,
         )
+
+    def set_bias(self, bias: np.ndarray) -> None:
+        """New background currents (mV); neurons start each sample at their new fixed point."""
+        c = self.consts
+        self.bias = np.ascontiguousarray(bias, dtype=np.float64)
+        fixed_point = c.v_rest + self.bias
+        self.v_init = np.where(fixed_point < c.v_thresh, fixed_point, c.v_reset)
 
     def run(
         self,
@@ -93,12 +102,17 @@ class Reservoir:
         n_points: int,
         tau_state: float,
         n_threads: int,
+        learning: tuple | None = None,
     ) -> dict[str, np.ndarray]:
         """Simulate a batch; return per-sample accumulators.
 
         Returns a dict with ``counts`` (S, N, n_bins), ``state`` (S, N,
         n_points), ``total`` (S, N) spike totals and ``latency`` (S, N) in ms.
+        With ``learning=(learn, stdp_constants)`` (see ``liquid.plasticity``)
+        it also returns each sample's STDP weight changes ``dw_rec`` (S,
+        n_synapses) and ``dw_in`` (S, n_input_synapses), in mV.
         """
+        learn, stdp = learning if learning is not None else (empty_learning_arrays(), NO_STDP)
         n_samples, n = len(drives), self.n_neurons
         frame_offsets = np.zeros(n_samples + 1, dtype=np.int64)
         np.cumsum([d.shape[0] for d in drives], out=frame_offsets[1:])
@@ -108,6 +122,8 @@ class Reservoir:
             "state": np.zeros((n_samples, n, n_points)),
             "total": np.zeros((n_samples, n)),
             "latency": np.zeros((n_samples, n)),
+            "dw_rec": np.zeros((n_samples, self.rec_weights.shape[0] if learning is not None else 0)),
+            "dw_in": np.zeros((n_samples, self.in_weights.shape[0] if learning is not None else 0)),
         }
         previous_threads = numba.get_num_threads()
         numba.set_num_threads(max(1, min(n_threads, numba.config.NUMBA_NUM_THREADS)))
@@ -119,7 +135,8 @@ class Reservoir:
                 mode,
                 self.steps_per_frame,
                 self.dt,
-                *self._network_args(),
+                self.network,
+                self.consts,
                 n_bins,
                 n_points,
                 np.exp(-self.dt / tau_state),
@@ -127,6 +144,10 @@ class Reservoir:
                 out["state"],
                 out["total"],
                 out["latency"],
+                learn,
+                stdp,
+                out["dw_rec"],
+                out["dw_in"],
             )
         finally:
             numba.set_num_threads(previous_threads)
@@ -146,7 +167,8 @@ class Reservoir:
             mode,
             self.steps_per_frame,
             self.dt,
-            *self._network_args(),
+            self.network,
+            self.consts,
             0,
             0,
             1.0,
@@ -157,6 +179,10 @@ class Reservoir:
             np.zeros(n),
             True,
             np.asarray(trace_neurons, dtype=np.int64),
+            empty_learning_arrays(),
+            NO_STDP,
+            np.zeros(0),
+            np.zeros(0),
         )
         raster = pd.DataFrame({"time": (steps + 1) * self.dt, "neuron": neurons})
         return raster, traces

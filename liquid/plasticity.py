@@ -1,0 +1,280 @@
+"""Unsupervised tuning of the liquid by spike-timing-dependent plasticity (STDP) during ``fit``.
+
+The rule is pair-based with exponential traces (Song, Miller & Abbott 2000):
+a presynaptic spike followed by a postsynaptic one ``dt > 0`` ms later
+potentiates the synapse by ``a_plus * w_max * exp(-dt / tau_plus)``; the
+reverse order depresses it by ``a_minus * w_max * exp(-dt / tau_minus)``
+("additive"), or by ``a_plus * (w_max - w)`` / ``a_minus * (w - w_min)`` times
+the same exponentials ("multiplicative", soft bounds). Weights are magnitudes
+kept in ``[w_min, w_max]``; their sign never changes, so Dale's law holds.
+Times are measured from spike emission (synaptic delays are not added).
+
+Samples are processed in fixed-size batches, in parallel: every sample of a
+batch sees the same weights, and the batch's summed changes are applied
+before the next batch. The result does not depend on the number of threads.
+Optional homeostasis (intrinsic plasticity) moves each neuron's background
+current towards a target firing rate after every batch.
+"""
+from __future__ import annotations
+
+from math import exp, isfinite
+from numbers import Integral, Real
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+if TYPE_CHECKING:
+    from .reservoir import Reservoir
+
+
+class STDPConstants(NamedTuple):
+    """What the kernel needs of the rule."""
+
+    a_plus: float
+    a_minus: float
+    decay_plus: float  # exp(-dt / tau_plus)
+    decay_minus: float
+    multiplicative: bool
+
+
+#: Constants passed when plasticity is off (never read by the kernel).
+NO_STDP = STDPConstants(0.0, 0.0, 0.0, 0.0, False)
+SYNAPSE_SETS = ("ee", "excitatory", "all")
+
+
+class STDP(BaseEstimator):
+    """Pair-based STDP of the liquid's synapses, run by ``LiquidStateMachine.fit``.
+
+    Parameters
+    ----------
+    a_plus, a_minus : float, default=0.01, 0.012
+        Potentiation / depression amplitudes, as fractions of ``w_max`` (or of
+        the distance to the bound with the multiplicative rule). A slight
+        excess of depression keeps uncorrelated inputs from growing.
+    tau_plus, tau_minus : float, default=20.0, 20.0
+        Time constants (ms) of the STDP window.
+    rule : {"additive", "multiplicative"}, default="additive"
+        Additive: hard bounds, bimodal weights; multiplicative: soft bounds.
+    w_min, w_max : float, default=0.0, 2.5
+        Bounds of each weight magnitude, in units of its connection type's
+        mean (``w_ee``, ``w_ei``, ``w_ie``, ``w_ii`` or ``input_scale``).
+    synapses : {"excitatory", "ee", "all"}, default="excitatory"
+        Recurrent synapses that learn: from excitatory neurons (E->E and
+        E->I), E->E only, or all (inhibitory ones keep their sign).
+    plastic_input : bool, default=True
+        Whether input synapses learn too (they do only with spiking input:
+        "poisson", "spikes", "delta", "bsa" or "population" encoders).
+    n_epochs : int, default=1
+        Passes over the (sub-sampled) training sequences.
+    max_samples : int, float or None, default=None
+        Training sequences used per epoch: a count, a fraction, or all.
+    batch_size : int, default=8
+        Sequences simulated in parallel with the same weights.
+    target_rate : float or None, default=None
+        Homeostasis: each neuron's background current is moved towards this
+        rate (Hz) after every batch; ``None`` turns it off.
+    eta_homeostasis : float, default=0.02
+        Background-current change (mV) per Hz of rate error per batch.
+    """
+
+    def __init__(
+        self,
+        a_plus: float = 0.01,
+        a_minus: float = 0.012,
+        tau_plus: float = 20.0,
+        tau_minus: float = 20.0,
+        rule: str = "additive",
+        w_min: float = 0.0,
+        w_max: float = 2.5,
+        synapses: str = "excitatory",
+        plastic_input: bool = True,
+        n_epochs: int = 1,
+        max_samples=None,
+        batch_size: int = 8,
+        target_rate: float | None = None,
+        eta_homeostasis: float = 0.02,
+    ):
+        self.a_plus = a_plus
+        self.a_minus = a_minus
+        self.tau_plus = tau_plus
+        self.tau_minus = tau_minus
+        self.rule = rule
+        self.w_min = w_min
+        self.w_max = w_max
+        self.synapses = synapses
+        self.plastic_input = plastic_input
+        self.n_epochs = n_epochs
+        self.max_samples = max_samples
+        self.batch_size = batch_size
+        self.target_rate = target_rate
+        self.eta_homeostasis = eta_homeostasis
+
+    def validate(self) -> None:
+        """Raise ValueError / TypeError naming the first invalid parameter."""
+        for name in ("a_plus", "a_minus", "tau_plus", "tau_minus", "w_min", "w_max", "eta_homeostasis"):
+            value = getattr(self, name)
+            if not isinstance(value, Real) or isinstance(value, bool):
+                raise TypeError(f"STDP.{name} must be a number, got {value!r}")
+            if not isfinite(value) or value < 0:
+                raise ValueError(f"STDP.{name} must be a finite number >= 0, got {value!r}")
+        for name in ("tau_plus", "tau_minus"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"STDP.{name} is a time constant and must be > 0 ms, got {getattr(self, name)!r}")
+        if self.w_min > self.w_max:
+            raise ValueError(f"STDP.w_min ({self.w_min}) must not exceed STDP.w_max ({self.w_max})")
+        if self.rule not in ("additive", "multiplicative"):
+            raise ValueError(f"unknown STDP.rule={self.rule!r}; choose 'additive' or 'multiplicative'")
+        if self.synapses not in SYNAPSE_SETS:
+            raise ValueError(f"unknown STDP.synapses={self.synapses!r}; choose one of {SYNAPSE_SETS}")
+        for name in ("n_epochs", "batch_size"):
+            value = getattr(self, name)
+            if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
+                raise ValueError(f"STDP.{name} must be a positive integer, got {value!r}")
+        if self.max_samples is not None:
+            m = self.max_samples
+            valid = (isinstance(m, Integral) and m >= 1) or (isinstance(m, float) and 0.0 < m <= 1.0)
+            if not valid or isinstance(m, bool):
+                raise ValueError(f"STDP.max_samples must be a count >= 1, a fraction in (0, 1] or None, got {m!r}")
+        if self.target_rate is not None and not (
+            isinstance(self.target_rate, Real) and isfinite(self.target_rate) and self.target_rate > 0
+        ):
+            raise ValueError(f"STDP.target_rate must be a positive rate in Hz or None, got {self.target_rate!r}")
+
+    def constants(self, dt: float) -> STDPConstants:
+        return STDPConstants(
+            a_plus=float(self.a_plus),
+            a_minus=float(self.a_minus),
+            decay_plus=exp(-dt / self.tau_plus),
+            decay_minus=exp(-dt / self.tau_minus),
+            multiplicative=self.rule == "multiplicative",
+        )
+
+    def window(self, delta_t) -> np.ndarray:
+        """Weight change per unit ``w_max`` for a pairing ``delta_t = t_post - t_pre`` (ms), additive rule."""
+        delta_t = np.asarray(delta_t, dtype=float)
+        return np.where(
+            delta_t > 0,
+            self.a_plus * np.exp(-delta_t / self.tau_plus),
+            np.where(delta_t < 0, -self.a_minus * np.exp(delta_t / self.tau_minus), 0.0),
+        )
+
+
+def empty_learning_arrays() -> tuple:
+    """The ``learn`` tuple of the kernels when plasticity is off."""
+    i, b, f = np.zeros(0, np.int64), np.zeros(0, np.bool_), np.zeros(0)
+    return (i, b, np.zeros(1, np.int64), i, i, b, np.zeros(1, np.int64), i, f, f, f, f)
+
+
+def _incoming(targets: np.ndarray, n_neurons: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSC view: for each neuron, the indices of the synapses that end on it."""
+    order = np.argsort(targets, kind="stable").astype(np.int64)
+    ptr = np.zeros(n_neurons + 1, dtype=np.int64)
+    np.cumsum(np.bincount(targets, minlength=n_neurons), out=ptr[1:])
+    return ptr, order
+
+
+def learning_arrays(
+    reservoir: Reservoir, stdp: STDP, type_means: dict[str, float], input_scale: float, spiking_input: bool
+) -> tuple:
+    """Per-synapse plasticity bookkeeping for the kernels (see ``kernels.simulate_sample``).
+
+    Input synapses learn only when the input spikes (``spiking_input``): an
+    injected current has no spike times to pair.
+    """
+    n = reservoir.n_neurons
+    is_inh = reservoir.is_inhibitory
+    rec_pre = np.repeat(np.arange(n, dtype=np.int64), np.diff(reservoir.rec_indptr))
+    pre_inh, post_inh = is_inh[rec_pre], is_inh[reservoir.rec_indices]
+    if stdp.synapses == "ee":
+        rec_plastic = ~pre_inh & ~post_inh
+    elif stdp.synapses == "excitatory":
+        rec_plastic = ~pre_inh
+    else:
+        rec_plastic = np.ones_like(pre_inh)
+    mean = np.select(
+        [~pre_inh & ~post_inh, ~pre_inh & post_inh, pre_inh & ~post_inh],
+        [type_means["ee"], type_means["ei"], type_means["ie"]],
+        default=type_means["ii"],
+    )
+    post_ptr, post_syn = _incoming(reservoir.rec_indices, n)
+    n_channels = reservoir.in_indptr.shape[0] - 1
+    in_channel = np.repeat(np.arange(n_channels, dtype=np.int64), np.diff(reservoir.in_indptr))
+    in_plastic = np.full(in_channel.shape[0], bool(stdp.plastic_input and spiking_input)) & (reservoir.in_weights >= 0)
+    in_post_ptr, in_post_syn = _incoming(reservoir.in_indices, n)
+    in_mean = np.full(in_channel.shape[0], float(input_scale))
+    return (
+        rec_pre, rec_plastic.astype(np.bool_), post_ptr, post_syn, in_channel, in_plastic.astype(np.bool_),
+        in_post_ptr, in_post_syn, stdp.w_min * mean, stdp.w_max * mean, stdp.w_min * in_mean, stdp.w_max * in_mean,
+    )
+
+
+def _apply(weights, change, low, high, plastic, sign) -> None:
+    """Add ``change`` to the magnitudes of the plastic weights, within bounds; ``sign`` (Dale) is kept."""
+    magnitude = np.clip(np.abs(weights[plastic]) + change[plastic], low[plastic], high[plastic])
+    weights[plastic] = sign[plastic] * magnitude
+
+
+def summary(reservoir: Reservoir, learn: tuple) -> dict[str, float]:
+    rec_plastic, in_plastic = learn[1], learn[5]
+    rec_low, rec_high = learn[8], learn[9]
+    w = np.abs(reservoir.rec_weights[rec_plastic])
+    lo, hi = rec_low[rec_plastic], rec_high[rec_plastic]
+    return {
+        "mean_weight": float(w.mean()) if w.size else float("nan"),
+        "frac_at_min": float(np.mean(np.isclose(w, lo))) if w.size else float("nan"),
+        "frac_at_max": float(np.mean(np.isclose(w, hi))) if w.size else float("nan"),
+        "mean_input_weight": float(np.abs(reservoir.in_weights[in_plastic]).mean()) if in_plastic.any() else float("nan"),
+        "mean_bias": float(reservoir.bias.mean()),
+    }
+
+
+def train(
+    reservoir: Reservoir,
+    drives: list[np.ndarray],
+    mode: int,
+    seeds: np.ndarray,
+    stdp: STDP,
+    learn: tuple,
+    rng: np.random.Generator,
+    n_threads: int,
+) -> pd.DataFrame:
+    """Run the plastic phase on ``reservoir`` in place; return one row of statistics per epoch (0: before)."""
+    consts = stdp.constants(reservoir.dt)
+    n_samples = len(drives)
+    if stdp.max_samples is None:
+        per_epoch = n_samples
+    elif isinstance(stdp.max_samples, float):
+        per_epoch = max(1, int(round(stdp.max_samples * n_samples)))
+    else:
+        per_epoch = min(int(stdp.max_samples), n_samples)
+    rec_plastic, in_plastic = learn[1], learn[5]
+    rec_low, rec_high, in_low, in_high = learn[8:12]
+    rec_sign = np.where(reservoir.is_inhibitory[learn[0]], -1.0, 1.0)
+    in_sign = np.ones(reservoir.in_weights.shape[0])
+    history = [{"epoch": 0, **summary(reservoir, learn), "mean_rate": float("nan")}]
+    for epoch in range(1, stdp.n_epochs + 1):
+        order = rng.permutation(n_samples)[:per_epoch]
+        spikes, seconds = 0.0, 0.0
+        for start in range(0, per_epoch, stdp.batch_size):
+            batch = order[start : start + stdp.batch_size]
+            # A different Poisson / noise draw per epoch, still fixed by the sample and the seed.
+            batch_seeds = (seeds[batch] + epoch * 7919) & 0x7FFFFFFF
+            out = reservoir.run(
+                [drives[i] for i in batch], mode, batch_seeds, 0, 0, 1.0, n_threads, learning=(learn, consts)
+            )
+            _apply(reservoir.rec_weights, out["dw_rec"].sum(axis=0), rec_low, rec_high, rec_plastic, rec_sign)
+            _apply(reservoir.in_weights, out["dw_in"].sum(axis=0), in_low, in_high, in_plastic, in_sign)
+            batch_ms = sum(drives[i].shape[0] for i in batch) * reservoir.steps_per_frame * reservoir.dt
+            spikes += out["total"].sum()
+            seconds += batch_ms / 1000.0
+            if stdp.target_rate is not None:
+                rates = out["total"].sum(axis=0) / (batch_ms / 1000.0)
+                reservoir.set_bias(reservoir.bias + stdp.eta_homeostasis * (stdp.target_rate - rates))
+        history.append({"epoch": epoch, **summary(reservoir, learn),
+                        "mean_rate": spikes / (reservoir.n_neurons * seconds)})
+    return pd.DataFrame(history)
+
+
+PLASTICITY_RULES = {"stdp": STDP}
