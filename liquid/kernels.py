@@ -51,36 +51,24 @@ def _input_spike_stdp(channel, count, in_indptr, in_indices, in_weights, in_plas
     """An input spike depresses its plastic synapses onto neurons that fired before it."""
     for k in range(in_indptr[channel], in_indptr[channel + 1]):
         if in_plastic[k]:
-            y = y_post[in_indices[k]]
-            if y > 0.0:
-                dw_in[k] += count * _depression(abs(in_weights[k]), in_low[k], in_high[k], y, stdp)
+            dw_in[k] += count * _depression(abs(in_weights[k]), in_low[k], in_high[k], y_post[in_indices[k]], stdp)
     x_in[channel] += count
 
 
 @njit(cache=True)
-def _spike_stdp(n, rec_indptr, rec_indices, rec_weights, rec_pre, rec_plastic, post_ptr, post_syn, rec_low,
-                rec_high, in_weights, in_channel, in_plastic, in_post_ptr, in_post_syn, in_high, x_pre, x_in,
-                y_post, stdp, dw_rec, dw_in):
-    """Pair-based STDP at a spike of neuron ``n``: its incoming synapses are
-    potentiated by their presynaptic traces, its outgoing ones depressed by
-    their targets' postsynaptic traces."""
+def _potentiate_incoming(n, n_rec, post_ptr, csc_pre, csc_plastic, csc_high, csc_weight, in_post_ptr,
+                         in_csc_channel, in_csc_plastic, in_csc_high, in_csc_weight, x_pre, x_in, stdp, dw_rec,
+                         dw_in):
+    """At a spike of neuron ``n``, potentiate its incoming synapses (pre-before-post pairs) by their
+    presynaptic traces. Synapses are walked in CSC order (contiguously); the changes go to the
+    second half of ``dw_rec`` / ``dw_in``."""
     for idx in range(post_ptr[n], post_ptr[n + 1]):
-        k = post_syn[idx]
-        if rec_plastic[k]:
-            x = x_pre[rec_pre[k]]
-            if x > 0.0:
-                dw_rec[k] += _potentiation(abs(rec_weights[k]), rec_high[k], x, stdp)
+        if csc_plastic[idx]:
+            dw_rec[n_rec + idx] += _potentiation(csc_weight[idx], csc_high[idx], x_pre[csc_pre[idx]], stdp)
+    n_in = in_csc_channel.shape[0]
     for idx in range(in_post_ptr[n], in_post_ptr[n + 1]):
-        k = in_post_syn[idx]
-        if in_plastic[k]:
-            x = x_in[in_channel[k]]
-            if x > 0.0:
-                dw_in[k] += _potentiation(abs(in_weights[k]), in_high[k], x, stdp)
-    for k in range(rec_indptr[n], rec_indptr[n + 1]):
-        if rec_plastic[k]:
-            y = y_post[rec_indices[k]]
-            if y > 0.0:
-                dw_rec[k] += _depression(abs(rec_weights[k]), rec_low[k], rec_high[k], y, stdp)
+        if in_csc_plastic[idx]:
+            dw_in[n_in + idx] += _potentiation(in_csc_weight[idx], in_csc_high[idx], x_in[in_csc_channel[idx]], stdp)
 
 
 @njit(cache=True)
@@ -129,14 +117,14 @@ def simulate_sample(
     trace_neurons : (k,) int64
         Neurons whose membrane potential is returned for every step.
     learn : tuple
-        STDP bookkeeping (see ``plasticity.learning_arrays``): presynaptic
-        neuron of each recurrent synapse, plastic masks, incoming-synapse
-        (CSC) lists for recurrent and input synapses, input channel of each
-        input synapse, lower / upper weight bounds (mV) per synapse.
+        STDP bookkeeping (see ``plasticity.LearningArrays.kernel_tuple``):
+        plastic masks and weight bounds (mV) of recurrent synapses in CSR
+        order, their CSC view (pointers, presynaptic neuron, mask, upper
+        bound, current magnitude), and the same for input synapses.
     stdp : STDPConstants
-    dw_rec, dw_in : float64 arrays
-        Weight changes (mV) accumulated for each recurrent / input synapse;
-        empty arrays switch plasticity off.
+    dw_rec, dw_in : float64 arrays of twice the number of synapses
+        Weight changes (mV): depression in CSR order, then potentiation in
+        CSC order; empty arrays switch plasticity off.
 
     Returns
     -------
@@ -145,8 +133,8 @@ def simulate_sample(
     """
     (in_indptr, in_indices, in_weights, rec_indptr, rec_indices, rec_weights, rec_delays, n_slots,
      is_inhibitory, bias, refractory_steps, v_init) = net
-    (rec_pre, rec_plastic, post_ptr, post_syn, in_channel, in_plastic, in_post_ptr, in_post_syn,
-     rec_low, rec_high, in_low, in_high) = learn
+    (rec_plastic, rec_low, rec_high, post_ptr, csc_pre, csc_plastic, csc_high, csc_weight,
+     in_plastic, in_low, in_high, in_post_ptr, in_csc_channel, in_csc_plastic, in_csc_high, in_csc_weight) = learn
     plastic = dw_rec.shape[0] > 0 or dw_in.shape[0] > 0
     np.random.seed(seed)
     n_neurons = v_init.shape[0]
@@ -268,16 +256,22 @@ def simulate_sample(
                     counts_out[n, bin_index] += 1.0
                 if latency_out[n] < 0.0:
                     latency_out[n] = (step + 1) * dt
-                if is_inhibitory[n]:
+                buffer = buffer_inh if is_inhibitory[n] else buffer_exc
+                if plastic:
+                    # One pass over the outgoing synapses: deliver the spike, and depress the
+                    # synapses onto neurons that fired before it (post-before-pre pairs).
                     for k in range(rec_indptr[n], rec_indptr[n + 1]):
-                        buffer_inh[(step + rec_delays[k]) % n_slots, rec_indices[k]] += rec_weights[k]
+                        target = rec_indices[k]
+                        buffer[(step + rec_delays[k]) % n_slots, target] += rec_weights[k]
+                        if rec_plastic[k]:
+                            dw_rec[k] += _depression(abs(rec_weights[k]), rec_low[k], rec_high[k], y_post[target],
+                                                     stdp)
+                    _potentiate_incoming(n, rec_indices.shape[0], post_ptr, csc_pre, csc_plastic, csc_high,
+                                         csc_weight, in_post_ptr, in_csc_channel, in_csc_plastic, in_csc_high,
+                                         in_csc_weight, x_pre, x_in, stdp, dw_rec, dw_in)
                 else:
                     for k in range(rec_indptr[n], rec_indptr[n + 1]):
-                        buffer_exc[(step + rec_delays[k]) % n_slots, rec_indices[k]] += rec_weights[k]
-                if plastic:
-                    _spike_stdp(n, rec_indptr, rec_indices, rec_weights, rec_pre, rec_plastic, post_ptr, post_syn,
-                                rec_low, rec_high, in_weights, in_channel, in_plastic, in_post_ptr, in_post_syn,
-                                in_high, x_pre, x_in, y_post, stdp, dw_rec, dw_in)
+                        buffer[(step + rec_delays[k]) % n_slots, rec_indices[k]] += rec_weights[k]
                 if record_raster:
                     if n_events == capacity:
                         capacity *= 2
@@ -314,6 +308,7 @@ def simulate_batch(
     drives,
     frame_offsets,
     seeds,
+    group_offsets,
     mode,
     steps_per_frame,
     dt,
@@ -331,38 +326,42 @@ def simulate_batch(
     dw_rec,
     dw_in,
 ):
-    """Simulate every sample of a batch in parallel (one sample per thread).
+    """Simulate every sample of a batch, groups of samples in parallel.
 
     ``drives`` holds all samples' frames stacked; sample ``s`` is
-    ``drives[frame_offsets[s]:frame_offsets[s + 1]]``. Each sample is seeded
-    with ``seeds[s]``, so results do not depend on the thread count. With
-    plasticity on, ``dw_rec[s]`` / ``dw_in[s]`` receive sample ``s``'s weight
-    changes (all samples see the same weights); otherwise pass (S, 0) arrays.
+    ``drives[frame_offsets[s]:frame_offsets[s + 1]]``, seeded with
+    ``seeds[s]``. Group ``g`` (samples ``group_offsets[g]`` to
+    ``group_offsets[g + 1]``, simulated one after the other) runs on one
+    thread; groups are fixed by the caller, so results do not depend on the
+    thread count. With plasticity on, ``dw_rec[g]`` / ``dw_in[g]`` receive the
+    weight changes of group ``g`` (all samples see the same weights);
+    otherwise pass (n_groups, 0) arrays.
     """
     no_traces = np.empty(0, dtype=np.int64)
-    for s in prange(seeds.shape[0]):
-        simulate_sample(
-            drives[frame_offsets[s] : frame_offsets[s + 1]],
-            mode,
-            steps_per_frame,
-            dt,
-            net,
-            consts,
-            n_bins,
-            n_points,
-            decay_state,
-            seeds[s],
-            counts_out[s],
-            state_out[s],
-            total_out[s],
-            latency_out[s],
-            False,
-            no_traces,
-            learn,
-            stdp,
-            dw_rec[s],
-            dw_in[s],
-        )
+    for g in prange(group_offsets.shape[0] - 1):
+        for s in range(group_offsets[g], group_offsets[g + 1]):
+            simulate_sample(
+                drives[frame_offsets[s] : frame_offsets[s + 1]],
+                mode,
+                steps_per_frame,
+                dt,
+                net,
+                consts,
+                n_bins,
+                n_points,
+                decay_state,
+                seeds[s],
+                counts_out[s],
+                state_out[s],
+                total_out[s],
+                latency_out[s],
+                False,
+                no_traces,
+                learn,
+                stdp,
+                dw_rec[g],
+                dw_in[g],
+            )
 
 
 @njit(cache=True)

@@ -17,6 +17,7 @@ current towards a target firing rate after every batch.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from math import exp, isfinite
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, NamedTuple
@@ -42,6 +43,9 @@ class STDPConstants(NamedTuple):
 #: Constants passed when plasticity is off (never read by the kernel).
 NO_STDP = STDPConstants(0.0, 0.0, 0.0, 0.0, False)
 SYNAPSE_SETS = ("ee", "excitatory", "all")
+#: A batch is simulated as this many groups of consecutive sequences, one
+#: weight-change accumulator each (fixed, so results do not depend on threads).
+THREAD_GROUPS = 4
 
 
 class STDP(BaseEstimator):
@@ -70,8 +74,9 @@ class STDP(BaseEstimator):
         Passes over the (sub-sampled) training sequences.
     max_samples : int, float or None, default=None
         Training sequences used per epoch: a count, a fraction, or all.
-    batch_size : int, default=8
-        Sequences simulated in parallel with the same weights.
+    batch_size : int, default=16
+        Sequences simulated (in parallel) with the same weights before their
+        summed weight changes are applied.
     target_rate : float or None, default=None
         Homeostasis: each neuron's background current is moved towards this
         rate (Hz) after every batch; ``None`` turns it off.
@@ -92,7 +97,7 @@ class STDP(BaseEstimator):
         plastic_input: bool = True,
         n_epochs: int = 1,
         max_samples=None,
-        batch_size: int = 8,
+        batch_size: int = 16,
         target_rate: float | None = None,
         eta_homeostasis: float = 0.02,
     ):
@@ -163,25 +168,76 @@ class STDP(BaseEstimator):
 
 def empty_learning_arrays() -> tuple:
     """The ``learn`` tuple of the kernels when plasticity is off."""
-    i, b, f = np.zeros(0, np.int64), np.zeros(0, np.bool_), np.zeros(0)
-    return (i, b, np.zeros(1, np.int64), i, i, b, np.zeros(1, np.int64), i, f, f, f, f)
+    i, b, f, ptr = np.zeros(0, np.int64), np.zeros(0, np.bool_), np.zeros(0), np.zeros(1, np.int64)
+    return (b, f, f, ptr, i, b, f, f, b, f, f, ptr, i, b, f, f)
 
 
 def _incoming(targets: np.ndarray, n_neurons: int) -> tuple[np.ndarray, np.ndarray]:
-    """CSC view: for each neuron, the indices of the synapses that end on it."""
+    """CSC view: pointers per neuron, and the CSR indices of the synapses ending on it (a permutation)."""
     order = np.argsort(targets, kind="stable").astype(np.int64)
     ptr = np.zeros(n_neurons + 1, dtype=np.int64)
     np.cumsum(np.bincount(targets, minlength=n_neurons), out=ptr[1:])
     return ptr, order
 
 
+@dataclass
+class LearningArrays:
+    """Which synapses learn, their bounds (mV), and the CSC views the kernel walks at postsynaptic spikes."""
+
+    rec_plastic: np.ndarray
+    rec_low: np.ndarray
+    rec_high: np.ndarray
+    rec_sign: np.ndarray
+    post_ptr: np.ndarray
+    post_order: np.ndarray  # CSR index of the i-th synapse in CSC order
+    csc_pre: np.ndarray
+    in_plastic: np.ndarray
+    in_low: np.ndarray
+    in_high: np.ndarray
+    in_post_ptr: np.ndarray
+    in_post_order: np.ndarray
+    in_csc_channel: np.ndarray
+
+    def kernel_tuple(self, reservoir: Reservoir) -> tuple:
+        """The ``learn`` argument of the kernels, with the current weight magnitudes."""
+        o, io = self.post_order, self.in_post_order
+        return (
+            self.rec_plastic, self.rec_low, self.rec_high,
+            self.post_ptr, self.csc_pre, self.rec_plastic[o], self.rec_high[o], np.abs(reservoir.rec_weights)[o],
+            self.in_plastic, self.in_low, self.in_high,
+            self.in_post_ptr, self.in_csc_channel, self.in_plastic[io], self.in_high[io],
+            np.abs(reservoir.in_weights)[io],
+        )
+
+    @staticmethod
+    def _in_csr_order(change: np.ndarray, order: np.ndarray) -> np.ndarray:
+        """Depression (CSR order) + potentiation (CSC order) of a kernel's ``dw`` array, in CSR order."""
+        n = order.shape[0]
+        total = change[:n].copy()
+        total[order] += change[n:]
+        return total
+
+    def apply(self, reservoir: Reservoir, dw_rec: np.ndarray, dw_in: np.ndarray) -> None:
+        """Add the summed changes to the weight magnitudes, within bounds, keeping each sign (Dale's law)."""
+        for weights, change, low, high, plastic, sign in (
+            (reservoir.rec_weights, self._in_csr_order(dw_rec, self.post_order), self.rec_low, self.rec_high,
+             self.rec_plastic, self.rec_sign),
+            (reservoir.in_weights, self._in_csr_order(dw_in, self.in_post_order), self.in_low, self.in_high,
+             self.in_plastic, np.ones_like(self.in_low)),
+        ):
+            magnitude = np.clip(np.abs(weights[plastic]) + change[plastic], low[plastic], high[plastic])
+            weights[plastic] = sign[plastic] * magnitude
+
+
 def learning_arrays(
     reservoir: Reservoir, stdp: STDP, type_means: dict[str, float], input_scale: float, spiking_input: bool
-) -> tuple:
-    """Per-synapse plasticity bookkeeping for the kernels (see ``kernels.simulate_sample``).
+) -> LearningArrays:
+    """Per-synapse plasticity bookkeeping of ``reservoir`` under ``stdp``.
 
-    Input synapses learn only when the input spikes (``spiking_input``): an
-    injected current has no spike times to pair.
+    Bounds are ``w_min`` / ``w_max`` times each synapse's connection-type mean
+    (``type_means``, or ``input_scale`` for input synapses). Input synapses
+    learn only when the input spikes (``spiking_input``): an injected current
+    has no spike times to pair.
     """
     n = reservoir.n_neurons
     is_inh = reservoir.is_inhibitory
@@ -198,34 +254,39 @@ def learning_arrays(
         [type_means["ee"], type_means["ei"], type_means["ie"]],
         default=type_means["ii"],
     )
-    post_ptr, post_syn = _incoming(reservoir.rec_indices, n)
+    post_ptr, post_order = _incoming(reservoir.rec_indices, n)
     n_channels = reservoir.in_indptr.shape[0] - 1
     in_channel = np.repeat(np.arange(n_channels, dtype=np.int64), np.diff(reservoir.in_indptr))
     in_plastic = np.full(in_channel.shape[0], bool(stdp.plastic_input and spiking_input)) & (reservoir.in_weights >= 0)
-    in_post_ptr, in_post_syn = _incoming(reservoir.in_indices, n)
+    in_post_ptr, in_post_order = _incoming(reservoir.in_indices, n)
     in_mean = np.full(in_channel.shape[0], float(input_scale))
-    return (
-        rec_pre, rec_plastic.astype(np.bool_), post_ptr, post_syn, in_channel, in_plastic.astype(np.bool_),
-        in_post_ptr, in_post_syn, stdp.w_min * mean, stdp.w_max * mean, stdp.w_min * in_mean, stdp.w_max * in_mean,
+    return LearningArrays(
+        rec_plastic=rec_plastic.astype(np.bool_),
+        rec_low=stdp.w_min * mean,
+        rec_high=stdp.w_max * mean,
+        rec_sign=np.where(pre_inh, -1.0, 1.0),
+        post_ptr=post_ptr,
+        post_order=post_order,
+        csc_pre=rec_pre[post_order],
+        in_plastic=in_plastic.astype(np.bool_),
+        in_low=stdp.w_min * in_mean,
+        in_high=stdp.w_max * in_mean,
+        in_post_ptr=in_post_ptr,
+        in_post_order=in_post_order,
+        in_csc_channel=in_channel[in_post_order],
     )
 
 
-def _apply(weights, change, low, high, plastic, sign) -> None:
-    """Add ``change`` to the magnitudes of the plastic weights, within bounds; ``sign`` (Dale) is kept."""
-    magnitude = np.clip(np.abs(weights[plastic]) + change[plastic], low[plastic], high[plastic])
-    weights[plastic] = sign[plastic] * magnitude
-
-
-def summary(reservoir: Reservoir, learn: tuple) -> dict[str, float]:
-    rec_plastic, in_plastic = learn[1], learn[5]
-    rec_low, rec_high = learn[8], learn[9]
-    w = np.abs(reservoir.rec_weights[rec_plastic])
-    lo, hi = rec_low[rec_plastic], rec_high[rec_plastic]
+def summary(reservoir: Reservoir, learn: LearningArrays) -> dict[str, float]:
+    """Statistics of the plastic weights (mV) and background currents (mV)."""
+    w = np.abs(reservoir.rec_weights[learn.rec_plastic])
+    low, high = learn.rec_low[learn.rec_plastic], learn.rec_high[learn.rec_plastic]
+    any_rec, any_in = w.size > 0, bool(learn.in_plastic.any())
     return {
-        "mean_weight": float(w.mean()) if w.size else float("nan"),
-        "frac_at_min": float(np.mean(np.isclose(w, lo))) if w.size else float("nan"),
-        "frac_at_max": float(np.mean(np.isclose(w, hi))) if w.size else float("nan"),
-        "mean_input_weight": float(np.abs(reservoir.in_weights[in_plastic]).mean()) if in_plastic.any() else float("nan"),
+        "mean_weight": float(w.mean()) if any_rec else float("nan"),
+        "frac_at_min": float(np.mean(np.isclose(w, low))) if any_rec else float("nan"),
+        "frac_at_max": float(np.mean(np.isclose(w, high))) if any_rec else float("nan"),
+        "mean_input_weight": float(np.abs(reservoir.in_weights[learn.in_plastic]).mean()) if any_in else float("nan"),
         "mean_bias": float(reservoir.bias.mean()),
     }
 
@@ -236,7 +297,7 @@ def train(
     mode: int,
     seeds: np.ndarray,
     stdp: STDP,
-    learn: tuple,
+    learn: LearningArrays,
     rng: np.random.Generator,
     n_threads: int,
 ) -> pd.DataFrame:
@@ -249,10 +310,6 @@ def train(
         per_epoch = max(1, int(round(stdp.max_samples * n_samples)))
     else:
         per_epoch = min(int(stdp.max_samples), n_samples)
-    rec_plastic, in_plastic = learn[1], learn[5]
-    rec_low, rec_high, in_low, in_high = learn[8:12]
-    rec_sign = np.where(reservoir.is_inhibitory[learn[0]], -1.0, 1.0)
-    in_sign = np.ones(reservoir.in_weights.shape[0])
     history = [{"epoch": 0, **summary(reservoir, learn), "mean_rate": float("nan")}]
     for epoch in range(1, stdp.n_epochs + 1):
         order = rng.permutation(n_samples)[:per_epoch]
@@ -262,10 +319,10 @@ def train(
             # A different Poisson / noise draw per epoch, still fixed by the sample and the seed.
             batch_seeds = (seeds[batch] + epoch * 7919) & 0x7FFFFFFF
             out = reservoir.run(
-                [drives[i] for i in batch], mode, batch_seeds, 0, 0, 1.0, n_threads, learning=(learn, consts)
+                [drives[i] for i in batch], mode, batch_seeds, 0, 0, 1.0, n_threads,
+                learning=(learn.kernel_tuple(reservoir), consts), n_groups=THREAD_GROUPS,
             )
-            _apply(reservoir.rec_weights, out["dw_rec"].sum(axis=0), rec_low, rec_high, rec_plastic, rec_sign)
-            _apply(reservoir.in_weights, out["dw_in"].sum(axis=0), in_low, in_high, in_plastic, in_sign)
+            learn.apply(reservoir, out["dw_rec"].sum(axis=0), out["dw_in"].sum(axis=0))
             batch_ms = sum(drives[i].shape[0] for i in batch) * reservoir.steps_per_frame * reservoir.dt
             spikes += out["total"].sum()
             seconds += batch_ms / 1000.0

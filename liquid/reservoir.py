@@ -103,6 +103,7 @@ class Reservoir:
         tau_state: float,
         n_threads: int,
         learning: tuple | None = None,
+        n_groups: int | None = None,
     ) -> dict[str, np.ndarray]:
         """Simulate a batch; return per-sample accumulators.
 
@@ -110,7 +111,9 @@ class Reservoir:
         n_points), ``total`` (S, N) spike totals and ``latency`` (S, N) in ms.
         With ``learning=(learn, stdp_constants)`` (see ``liquid.plasticity``)
         it also returns each sample's STDP weight changes ``dw_rec`` (S,
-        n_synapses) and ``dw_in`` (S, n_input_synapses), in mV.
+        2 * n_synapses) and ``dw_in`` (S, 2 * n_input_synapses), in mV
+        (see ``LearningArrays.apply``), summed within each of ``n_groups``
+        groups of consecutive samples (default: one group per sample).
         """
         learn, stdp = learning if learning is not None else (empty_learning_arrays(), NO_STDP)
         n_samples, n = len(drives), self.n_neurons
@@ -122,9 +125,12 @@ class Reservoir:
             "state": np.zeros((n_samples, n, n_points)),
             "total": np.zeros((n_samples, n)),
             "latency": np.zeros((n_samples, n)),
-            "dw_rec": np.zeros((n_samples, self.rec_weights.shape[0] if learning is not None else 0)),
-            "dw_in": np.zeros((n_samples, self.in_weights.shape[0] if learning is not None else 0)),
         }
+        n_groups = n_samples if n_groups is None else max(1, min(n_groups, n_samples))
+        group_offsets = np.linspace(0, n_samples, n_groups + 1).round().astype(np.int64)
+        # Depression (CSR order) then potentiation (CSC order) of every synapse, per group.
+        out["dw_rec"] = np.zeros((n_groups, 2 * self.rec_weights.shape[0] if learning is not None else 0))
+        out["dw_in"] = np.zeros((n_groups, 2 * self.in_weights.shape[0] if learning is not None else 0))
         previous_threads = numba.get_num_threads()
         numba.set_num_threads(max(1, min(n_threads, numba.config.NUMBA_NUM_THREADS)))
         try:
@@ -132,6 +138,7 @@ class Reservoir:
                 stacked,
                 frame_offsets,
                 np.asarray(seeds, dtype=np.int64),
+                group_offsets,
                 mode,
                 self.steps_per_frame,
                 self.dt,

@@ -104,3 +104,93 @@ def test_correlated_inputs_win_the_competition():
     print(f"\ncorrelated / uncorrelated input weight: {ratio_before:.2f} before, {ratio:.2f} after STDP")
     print(lsm.plasticity_history_.to_string(index=False))
     assert ratio > 1.5 * ratio_before
+
+
+def test_multiplicative_rule_respects_the_bounds_and_dales_law():
+    from liquid.datasets import make_spike_pattern
+
+    X, _ = make_spike_pattern(40, random_state=0)
+    stdp = STDP(rule="multiplicative", a_plus=0.2, a_minus=0.1, w_min=0.5, w_max=1.5, synapses="all", n_epochs=3)
+    lsm = LiquidStateMachine(n_neurons=200, encoder="spikes", input_scale=10.0, plasticity=stdp, random_state=0)
+    lsm.fit(X)
+    before, after = lsm.initial_weights_.tocoo(), lsm.reservoir_.weights.tocoo()
+    np.testing.assert_array_equal(np.sign(before.data), np.sign(after.data))  # Dale's law
+    is_inh = lsm.reservoir_.is_inhibitory
+    means = np.select(
+        [~is_inh[after.row] & ~is_inh[after.col], ~is_inh[after.row] & is_inh[after.col], is_inh[after.row] & ~is_inh[after.col]],
+        [3.0, 6.0, 6.0], default=6.0,
+    )
+    magnitude = np.abs(after.data) / means
+    assert magnitude.min() >= 0.5 - 1e-12 and magnitude.max() <= 1.5 + 1e-12
+    assert not np.allclose(np.abs(before.data), np.abs(after.data))  # it did learn
+    inputs = lsm.reservoir_.input_weights.data / 10.0
+    assert inputs.min() >= 0.5 - 1e-12 and inputs.max() <= 1.5 + 1e-12
+
+
+def test_homeostasis_brings_the_rate_to_the_target():
+    from liquid.datasets import make_temporal_order
+
+    X, _ = make_temporal_order(80, random_state=0)
+    target = 8.0
+    free = LiquidStateMachine(n_neurons=300, random_state=0).fit(X)
+    stdp = STDP(target_rate=target, eta_homeostasis=0.05, n_epochs=6)
+    tuned = LiquidStateMachine(n_neurons=300, plasticity=stdp, random_state=0).fit(X)
+    history = tuned.plasticity_history_
+    print(f"\nhomeostasis: rate {free.firing_rate_:.1f} Hz without, {tuned.firing_rate_:.1f} Hz with (target {target})")
+    print(history[["epoch", "mean_weight", "mean_bias", "mean_rate"]].to_string(index=False))
+    assert abs(free.firing_rate_ - target) > 0.2 * target  # it had work to do
+    assert tuned.firing_rate_ == pytest.approx(target, rel=0.2)
+
+
+def test_after_fit_the_weights_are_frozen_and_transform_is_pure():
+    from liquid.datasets import make_spike_pattern
+
+    X, _ = make_spike_pattern(30, random_state=1)
+    lsm = LiquidStateMachine(n_neurons=100, encoder="spikes", plasticity="stdp", random_state=0, n_jobs=1)
+    features = lsm.fit_transform(X)
+    weights = lsm.reservoir_.weights.toarray()
+    np.testing.assert_array_equal(lsm.transform(X), features)
+    np.testing.assert_array_equal(lsm.transform(X), features)
+    np.testing.assert_array_equal(lsm.reservoir_.weights.toarray(), weights)
+    assert list(lsm.plasticity_history_["epoch"]) == [0, 1]
+    # Same seed, same learned liquid, whatever the thread count.
+    again = LiquidStateMachine(n_neurons=100, encoder="spikes", plasticity="stdp", random_state=0, n_jobs=2).fit(X)
+    np.testing.assert_array_equal(again.reservoir_.weights.toarray(), weights)
+    np.testing.assert_array_equal(again.transform(X), features)
+    # Refitting without plasticity removes the plasticity attributes.
+    lsm.set_params(plasticity=None).fit(X)
+    assert not hasattr(lsm, "plasticity_history_")
+
+
+def test_current_input_synapses_do_not_learn():
+    from liquid.datasets import make_temporal_order
+
+    X, _ = make_temporal_order(20, random_state=0)
+    lsm = LiquidStateMachine(n_neurons=100, plasticity=STDP(), random_state=0).fit(X)
+    np.testing.assert_array_equal(lsm.reservoir_.input_weights.toarray(), lsm.initial_input_weights_.toarray())
+    assert not np.array_equal(lsm.reservoir_.weights.toarray(), lsm.initial_weights_.toarray())
+
+
+@pytest.mark.parametrize(
+    "params, error, match",
+    [
+        ({"tau_plus": -5.0}, ValueError, "tau_plus"),
+        ({"tau_minus": 0.0}, ValueError, "tau_minus"),
+        ({"w_min": 3.0, "w_max": 1.0}, ValueError, "w_min"),
+        ({"a_plus": float("nan")}, ValueError, "a_plus"),
+        ({"a_minus": "big"}, TypeError, "a_minus"),
+        ({"rule": "hebbian"}, ValueError, "rule"),
+        ({"synapses": "ie"}, ValueError, "synapses"),
+        ({"n_epochs": 0}, ValueError, "n_epochs"),
+        ({"max_samples": 1.5}, ValueError, "max_samples"),
+        ({"target_rate": -1.0}, ValueError, "target_rate"),
+    ],
+)
+def test_invalid_stdp_parameters_are_named(params, error, match):
+    with pytest.raises(error, match=match):
+        LiquidStateMachine(n_neurons=10, plasticity=STDP(**params)).fit([np.zeros((3, 1))])
+
+
+def test_unknown_plasticity_name():
+    with pytest.raises(ValueError, match="plasticity='hebb'"):
+        LiquidStateMachine(n_neurons=10, plasticity="hebb").fit([np.zeros((3, 1))])
