@@ -3,7 +3,7 @@
 examples:
   liquid cv                                      embedded Japanese Vowels, 5-fold stratified CV
   liquid cv --folds 3 --repeats 2 --n-neurons 500 --output results.csv
-  liquid cv --dataset spike_pattern --features counts state
+  liquid cv --dataset spike_pattern --features counts state --stdp
   liquid cv --data sensors.csv --label-col activity --groups subject
   liquid cv --grid n_neurons=300,1000 --grid input_scale=2,5
   liquid cv --params config.toml --n-jobs 2
@@ -92,6 +92,8 @@ def _build_parser() -> argparse.ArgumentParser:
     model.add_argument("--frame-duration", type=float, help="ms of simulation per input timestep")
     model.add_argument("--dt", type=float, help="integration step (ms)")
     model.add_argument("--readout", choices=["ridge", "logistic", "svm"])
+    model.add_argument("--stdp", action=argparse.BooleanOptionalAction, default=None,
+                       help="tune the liquid by STDP during fit (default: off; settings via --params [plasticity])")
     model.add_argument("--seed", type=int, default=0, help="random_state of the liquid and the splits (default 0)")
     model.add_argument("--params", type=Path, help="model configuration file (.json, .toml, .yaml)")
     model.add_argument(
@@ -250,6 +252,8 @@ def _model_and_configs(args, task: str, parallel_tasks: bool):
         value = getattr(args, option)
         if value is not None:
             config[param] = list(value) if isinstance(value, list) else value
+    if args.stdp is not None:
+        config["plasticity"] = config.get("plasticity") or "stdp" if args.stdp else None
     builtin = BUILTIN.get(args.dataset or "japanese_vowels") if args.data is None else None
     if builtin is not None and "encoder" not in config:
         config["encoder"] = builtin.encoder

@@ -39,6 +39,7 @@ from .encoders import ENCODERS
 from .estimators import LSMClassifier, LSMRegressor
 from .features import EXTRACTORS
 from .neurons import NEURON_MODELS
+from .plasticity import PLASTICITY_RULES
 from .topology import TOPOLOGIES
 
 CLASSIFICATION_METRICS = ("accuracy", "balanced_accuracy", "macro_f1")
@@ -89,6 +90,8 @@ def model_params(config: dict, task: str) -> dict:
     if "features" in params:
         features = params["features"] if isinstance(params["features"], list) else [params["features"]]
         params["features"] = [_component(f, EXTRACTORS, "features") for f in features]
+    if params.get("plasticity") is not None:
+        params["plasticity"] = _component(params["plasticity"], PLASTICITY_RULES, "plasticity")
     if "readout" in params:
         params["readout"] = make_readout(params["readout"], task)
     return params

@@ -80,7 +80,7 @@ class STDP(BaseEstimator):
     target_rate : float or None, default=None
         Homeostasis: each neuron's background current is moved towards this
         rate (Hz) after every batch; ``None`` turns it off.
-    eta_homeostasis : float, default=0.02
+    eta_homeostasis : float, default=0.1
         Background-current change (mV) per Hz of rate error per batch.
     """
 
@@ -99,7 +99,7 @@ class STDP(BaseEstimator):
         max_samples=None,
         batch_size: int = 16,
         target_rate: float | None = None,
-        eta_homeostasis: float = 0.02,
+        eta_homeostasis: float = 0.1,
     ):
         self.a_plus = a_plus
         self.a_minus = a_minus

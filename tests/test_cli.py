@@ -180,3 +180,13 @@ def test_interrupted_run_saves_the_finished_folds(tmp_path, monkeypatch, capsys)
     saved = pd.read_csv(tmp_path / "liquid-cv-interrupted.csv")
     assert len(saved) == 2 and saved["accuracy"].notna().all()
     assert "saved 2 finished folds to liquid-cv-interrupted.csv" in capsys.readouterr().err
+
+
+def test_stdp_switch_changes_the_liquid(tmp_path):
+    runs = {}
+    for flag in ("--stdp", "--no-stdp"):
+        out = tmp_path / f"{flag}.csv"
+        result = _liquid("cv", "--dataset", "spike_pattern", "--folds", 2, "--n-neurons", 100, flag, "--output", out)
+        assert result.returncode == 0, result.stderr
+        runs[flag] = pd.read_csv(out)
+    assert not np.allclose(runs["--stdp"]["rate_hz"], runs["--no-stdp"]["rate_hz"])

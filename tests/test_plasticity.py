@@ -133,13 +133,14 @@ def test_homeostasis_brings_the_rate_to_the_target():
     X, _ = make_temporal_order(80, random_state=0)
     target = 8.0
     free = LiquidStateMachine(n_neurons=300, random_state=0).fit(X)
-    stdp = STDP(target_rate=target, eta_homeostasis=0.05, n_epochs=6)
+    stdp = STDP(target_rate=target, n_epochs=10)
     tuned = LiquidStateMachine(n_neurons=300, plasticity=stdp, random_state=0).fit(X)
     history = tuned.plasticity_history_
     print(f"\nhomeostasis: rate {free.firing_rate_:.1f} Hz without, {tuned.firing_rate_:.1f} Hz with (target {target})")
     print(history[["epoch", "mean_weight", "mean_bias", "mean_rate"]].to_string(index=False))
     assert abs(free.firing_rate_ - target) > 0.2 * target  # it had work to do
     assert tuned.firing_rate_ == pytest.approx(target, rel=0.2)
+    assert history["mean_rate"].iloc[-3:].between(0.8 * target, 1.2 * target).all()  # and it stays there
 
 
 def test_after_fit_the_weights_are_frozen_and_transform_is_pure():
