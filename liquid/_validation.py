@@ -6,6 +6,8 @@ from sklearn.utils import check_array
 
 
 def _as_sequence(x, index: int) -> np.ndarray:
+    if isinstance(x, np.ndarray) and x.dtype.kind in "fiub" and x.ndim in (1, 2) and x.shape[0] > 0:
+        return _numeric_sequence(x, index)  # fast path: check_array costs ~0.1 ms per call
     try:
         arr = check_array(x, dtype=np.float64, ensure_2d=False, ensure_min_samples=1, input_name=f"X[{index}]")
     except ValueError as error:
@@ -20,6 +22,18 @@ def _as_sequence(x, index: int) -> np.ndarray:
     if arr.shape[1] == 0:
         raise ValueError(f"sequence X[{index}] has 0 channels")
     return np.ascontiguousarray(arr)
+
+
+def _numeric_sequence(x: np.ndarray, index: int) -> np.ndarray:
+    arr = np.ascontiguousarray(x, dtype=np.float64)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.shape[1] == 0:
+        raise ValueError(f"sequence X[{index}] has 0 channels")
+    if not np.isfinite(arr).all():
+        problem = "NaN" if np.isnan(arr).any() else "infinity"
+        raise ValueError(f"sequence X[{index}] is invalid: Input X[{index}] contains {problem}.")
+    return arr
 
 
 def check_sequences(X) -> tuple[list[np.ndarray], bool]:

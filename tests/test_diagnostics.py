@@ -1,0 +1,112 @@
+"""Diagnostics of a liquid: separation, kernel quality, activity statistics, memory capacity, calibration."""
+import time
+import warnings
+
+import numpy as np
+import pytest
+
+from liquid import LIF, LiquidActivityWarning, LiquidStateMachine
+from liquid.datasets import load_japanese_vowels
+from liquid.diagnostics import (
+    activity_statistics,
+    calibrate,
+    effective_rank,
+    kernel_quality,
+    memory_capacity,
+    separation,
+)
+
+NO_RECURRENCE = dict(w_ee=0.0, w_ei=0.0, w_ie=0.0, w_ii=0.0)
+
+
+@pytest.fixture(scope="module")
+def vowels():
+    return load_japanese_vowels("train").X
+
+
+@pytest.fixture(scope="module")
+def liquid(vowels):
+    return LiquidStateMachine(n_neurons=300, random_state=0).fit(vowels)
+
+
+def test_separation_grows_with_input_distance(liquid):
+    table = separation(liquid, distances=(0.0, 0.1, 0.3, 1.0), n_pairs=10, random_state=0)
+    assert set(table.columns) == {"input_distance", "time_ms", "separation", "separation_std"}
+    mean = table.groupby("input_distance")["separation"].mean()
+    assert mean.loc[0.0] == 0.0  # identical inputs, identical seeds: identical states
+    assert mean.loc[0.1] < mean.loc[0.3] < mean.loc[1.0]
+    assert table["time_ms"].max() == 20 * 10.0
+
+
+def test_effective_rank():
+    rng = np.random.default_rng(0)
+    assert effective_rank(rng.standard_normal((50, 3)) @ rng.standard_normal((3, 40))) == 3
+    assert effective_rank(np.zeros((5, 5))) == 0
+
+
+def test_kernel_quality_is_higher_with_recurrence_on_a_task_needing_memory(vowels, liquid):
+    flat = LiquidStateMachine(n_neurons=300, random_state=0, **NO_RECURRENCE).fit(vowels)
+    with_memory = kernel_quality(liquid, memory_frames=10, random_state=0)
+    without = kernel_quality(flat, memory_frames=10, random_state=0)
+    print(f"\nkernel rank after 10 shared frames: liquid {with_memory['kernel_rank']}, "
+          f"no recurrence {without['kernel_rank']}")
+    assert with_memory["kernel_rank"] > 2 * without["kernel_rank"]
+    assert with_memory["generalization_rank"] < with_memory["kernel_rank"]
+    assert with_memory["score"] == with_memory["kernel_rank"] - with_memory["generalization_rank"]
+
+
+def test_activity_statistics_agree_with_the_fitted_liquid(vowels):
+    reference = LiquidStateMachine(n_neurons=300, random_state=0).fit(vowels[:40])
+    stats = activity_statistics(reference, vowels[:40])
+    assert stats["mean_rate_hz"] == pytest.approx(reference.firing_rate_, rel=1e-9)
+    assert stats["silent_fraction"] == pytest.approx(reference.silent_fraction_)
+    assert 0 < stats["cv_isi"] < 2 and 0 < stats["fano_factor"] and 0 <= stats["synchrony"] <= 1
+    assert 0.5 < stats["branching_ratio"] < 2
+
+
+def test_regular_firing_has_low_isi_variability():
+    regular = LiquidStateMachine(n_neurons=20, neuron=LIF(bias=20.0, bias_jitter=2.0), input_scale=0.0,
+                                 random_state=0, **NO_RECURRENCE).fit([np.zeros((50, 1))])
+    stats = activity_statistics(regular, [np.zeros((50, 1))])
+    assert stats["cv_isi"] < 0.01  # a constant current gives clockwork spikes
+
+
+def test_memory_capacity_is_bounded_and_vanishes_without_input(vowels, liquid):
+    curve = memory_capacity(liquid, max_delay=20, n_frames=1500, random_state=0)
+    total = curve.attrs["total"]
+    print(f"\nmemory capacity {total:.2f} (first delays {curve['capacity'].round(2).tolist()[:5]})")
+    assert 0.5 < total <= liquid.n_neurons
+    assert curve["capacity"].iloc[0] > curve["capacity"].iloc[10]  # memory fades
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LiquidActivityWarning)
+        dead = LiquidStateMachine(n_neurons=300, input_scale=0.0, random_state=0, **NO_RECURRENCE).fit(vowels)
+    assert memory_capacity(dead, max_delay=20, n_frames=1500, random_state=0).attrs["total"] < 0.05
+
+
+@pytest.mark.parametrize(
+    "params, problem",
+    [
+        (dict(input_scale=0.05, neuron=LIF(bias=5.0)), "silent"),
+        (dict(input_scale=300.0), "saturated"),
+    ],
+)
+def test_calibration_brings_a_liquid_into_the_target_band(vowels, params, problem):
+    lsm = LiquidStateMachine(n_neurons=1000, random_state=0, **params)
+    with pytest.warns(LiquidActivityWarning, match=problem):
+        lsm.fit(vowels)
+    calibrated = calibrate(lsm, vowels, target_rate=(5.0, 30.0), random_state=0)
+    start = time.perf_counter()
+    calibrated.transform(vowels)
+    transform_s = time.perf_counter() - start
+    print(f"\n{problem}: {lsm.firing_rate_:.2f} Hz -> {calibrated.firing_rate_:.2f} Hz in "
+          f"{len(calibrated.calibration_)} probes, {calibrated.calibration_time_:.2f} s (one transform: {transform_s:.2f} s)")
+    assert 5.0 <= calibrated.firing_rate_ <= 30.0
+    assert calibrated.calibration_time_ < transform_s  # cheaper than one transform of the training set
+    assert calibrated.input_scale != lsm.input_scale and calibrated.random_state == lsm.random_state
+    again = calibrate(lsm, vowels, random_state=0)  # seeded: the same search, the same liquid
+    assert (again.input_scale, again.w_ee, again.w_ei) == (calibrated.input_scale, calibrated.w_ee, calibrated.w_ei)
+
+
+def test_calibration_rejects_a_bad_band(liquid, vowels):
+    with pytest.raises(ValueError, match="target_rate"):
+        calibrate(liquid, vowels, target_rate=(30.0, 5.0))
