@@ -10,6 +10,7 @@ from .encoders import (
     SpikeEncoder,
     events_to_counts,
 )
+from .anomaly import LSMAnomalyDetector
 from .estimators import LiquidActivityWarning, LiquidStateMachine, LSMClassifier, LSMRegressor
 from .features import FilteredState, FiringRate, FirstSpikeLatency, SpikeCounts
 from .neurons import LIF
@@ -25,6 +26,7 @@ __all__ = [
     "LiquidStateMachine",
     "LSMClassifier",
     "LSMRegressor",
+    "LSMAnomalyDetector",
     "LiquidActivityWarning",
     "LIF",
     "STDP",

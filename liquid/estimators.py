@@ -313,6 +313,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
                     delattr(self, name)
         self.neuron_, self.encoder_, self.extractors_ = neuron, encoder, extractors
         self.reservoir_, self.noise_seed_ = reservoir, int(noise_seed)
+        self.stream_state_ = None
         self.n_channels_in_ = n_channels
         if is_2d:
             self.n_features_in_ = sequences[0].shape[0]
@@ -383,6 +384,42 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "reservoir_")
         features, _, _ = self._simulate(self._check_input(X))
         return features
+
+    def partial_transform(self, x) -> np.ndarray:
+        """Stream one long series chunk by chunk: the liquid state after every timestep of ``x``.
+
+        The liquid keeps its state between calls (membrane potentials,
+        synaptic currents, spikes in flight, filtered state), so feeding a
+        series in chunks gives exactly the states of feeding it in one piece;
+        memory is proportional to the chunk, not to the whole stream. Start
+        over with :meth:`reset_state`.
+
+        Parameters
+        ----------
+        x : array (n_timesteps, n_channels) or (n_timesteps,)
+
+        Returns
+        -------
+        states : array (n_timesteps, n_neurons)
+            Exponentially filtered spike trains (time constant: the
+            ``FilteredState`` extractor's ``tau``, else 30 ms) at the end of
+            every timestep.
+        """
+        check_is_fitted(self, "reservoir_")
+        (sequence,) = self._check_input([x])
+        if getattr(self, "stream_state_", None) is None:
+            self.reset_state()
+        state = next((e for e in self.extractors_ if e.kind == "state"), None)
+        tau = state.tau if state is not None else 30.0
+        return self.reservoir_.stream(
+            self.encoder_.encode(sequence), self.encoder_.mode, self.noise_seed_, self.stream_state_, tau
+        )
+
+    def reset_state(self):
+        """Put the streaming liquid back at rest (see :meth:`partial_transform`)."""
+        check_is_fitted(self, "reservoir_")
+        self.stream_state_ = self.reservoir_.new_state()
+        return self
 
     def raster(self, x, trace_neurons=()):
         """Spike raster (and optional membrane traces) of one sequence.

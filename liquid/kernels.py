@@ -72,6 +72,23 @@ def _potentiate_incoming(n, n_rec, post_ptr, csc_pre, csc_plastic, csc_high, csc
 
 
 @njit(cache=True)
+def fresh_carry():
+    """The ``carry`` of a simulation that starts from rest and keeps no state."""
+    f, i = np.zeros(0), np.zeros(0, dtype=np.int64)
+    b = np.zeros((0, 0))
+    return (f, f, f, f, f, i, b, b, i)
+
+
+def new_carry(v_init: np.ndarray, n_slots: int) -> tuple:
+    """The state of a liquid at rest, for streaming (see ``simulate_sample``)."""
+    n = v_init.shape[0]
+    return (
+        v_init.copy(), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n, dtype=np.int64),
+        np.zeros((n_slots, n)), np.zeros((n_slots, n)), np.zeros(2, dtype=np.int64),
+    )
+
+
+@njit(cache=True)
 def simulate_sample(
     drive,
     mode,
@@ -93,6 +110,7 @@ def simulate_sample(
     stdp,
     dw_rec,
     dw_in,
+    carry,
 ):
     """Simulate one sample; write features into the ``*_out`` views.
 
@@ -125,6 +143,11 @@ def simulate_sample(
     dw_rec, dw_in : float64 arrays of twice the number of synapses
         Weight changes (mV): depression in CSR order, then potentiation in
         CSC order; empty arrays switch plasticity off.
+    carry : tuple
+        Streaming: the liquid's state (v, i_exc, i_inh, i_adapt, trace,
+        refractory_left, buffer_exc, buffer_inh, clock), updated in place so
+        that the next call continues where this one stopped; ``clock`` holds
+        the global step and frame counts. Empty arrays: start from rest.
 
     Returns
     -------
@@ -136,27 +159,35 @@ def simulate_sample(
     (rec_plastic, rec_low, rec_high, post_ptr, csc_pre, csc_plastic, csc_high, csc_weight,
      in_plastic, in_low, in_high, in_post_ptr, in_csc_channel, in_csc_plastic, in_csc_high, in_csc_weight) = learn
     plastic = dw_rec.shape[0] > 0 or dw_in.shape[0] > 0
-    np.random.seed(seed)
     n_neurons = v_init.shape[0]
     n_frames = drive.shape[0]
     n_channels = drive.shape[1]
     n_steps = n_frames * steps_per_frame
 
-    v = v_init.copy()
-    i_exc = np.zeros(n_neurons)
-    i_inh = np.zeros(n_neurons)
-    i_adapt = np.zeros(n_neurons)
+    streaming = carry[0].shape[0] > 0
+    if streaming:
+        v, i_exc, i_inh, i_adapt, trace, refractory_left, buffer_exc, buffer_inh, clock = carry
+        step0, frame0 = clock[0], clock[1]
+    else:
+        v = v_init.copy()
+        i_exc = np.zeros(n_neurons)
+        i_inh = np.zeros(n_neurons)
+        i_adapt = np.zeros(n_neurons)
+        trace = np.zeros(n_neurons)
+        refractory_left = np.zeros(n_neurons, dtype=np.int64)
+        buffer_exc = np.zeros((n_slots, n_neurons))
+        buffer_inh = np.zeros((n_slots, n_neurons))
+        step0, frame0 = 0, 0
     i_in = np.zeros(n_neurons)
-    trace = np.zeros(n_neurons)
-    refractory_left = np.zeros(n_neurons, dtype=np.int64)
+    # Random numbers (Poisson input, noise) are drawn per frame from the seed and the frame's
+    # global index, so a stream cut into chunks draws exactly what it draws in one piece.
+    reseed = mode == MODE_RATE or consts.noise_scale > 0.0
     spiking = np.empty(n_neurons, dtype=np.int64)
     noise = np.zeros(n_neurons)  # membrane noise (mV) of the current step
     # STDP traces: presynaptic (neurons and input channels, tau_plus) and postsynaptic (tau_minus).
     x_pre = np.zeros(n_neurons if plastic else 0)
     x_in = np.zeros(drive.shape[1] if plastic else 0)
     y_post = np.zeros(n_neurons if plastic else 0)
-    buffer_exc = np.zeros((n_slots, n_neurons))
-    buffer_inh = np.zeros((n_slots, n_neurons))
     for n in range(n_neurons):
         latency_out[n] = -1.0
 
@@ -175,6 +206,8 @@ def simulate_sample(
     spike_prob_per_hz = dt / 1000.0
     const_current = consts.gain_const
     for frame in range(n_frames):
+        if reseed:
+            np.random.seed((seed * 1000003 + frame0 + frame) % 2147483647)
         if mode == MODE_CURRENT:
             for n in range(n_neurons):
                 i_in[n] = bias[n]
@@ -189,7 +222,7 @@ def simulate_sample(
 
         for sub in range(steps_per_frame):
             step = frame * steps_per_frame + sub
-            slot = step % n_slots
+            slot = (step0 + step) % n_slots
             if mode == MODE_RATE:
                 for c in range(n_channels):
                     if np.random.random() < drive[frame, c] * spike_prob_per_hz:
@@ -262,7 +295,7 @@ def simulate_sample(
                     # synapses onto neurons that fired before it (post-before-pre pairs).
                     for k in range(rec_indptr[n], rec_indptr[n + 1]):
                         target = rec_indices[k]
-                        buffer[(step + rec_delays[k]) % n_slots, target] += rec_weights[k]
+                        buffer[(step0 + step + rec_delays[k]) % n_slots, target] += rec_weights[k]
                         if rec_plastic[k]:
                             dw_rec[k] += _depression(abs(rec_weights[k]), rec_low[k], rec_high[k], y_post[target],
                                                      stdp)
@@ -271,7 +304,7 @@ def simulate_sample(
                                          in_csc_weight, x_pre, x_in, stdp, dw_rec, dw_in)
                 else:
                     for k in range(rec_indptr[n], rec_indptr[n + 1]):
-                        buffer[(step + rec_delays[k]) % n_slots, rec_indices[k]] += rec_weights[k]
+                        buffer[(step0 + step + rec_delays[k]) % n_slots, rec_indices[k]] += rec_weights[k]
                 if record_raster:
                     if n_events == capacity:
                         capacity *= 2
@@ -300,6 +333,9 @@ def simulate_sample(
     for n in range(n_neurons):
         if latency_out[n] < 0.0:
             latency_out[n] = duration
+    if streaming:
+        carry[8][0] += n_steps
+        carry[8][1] += n_frames
     return raster_steps[:n_events].copy(), raster_neurons[:n_events].copy(), traces
 
 
@@ -338,6 +374,7 @@ def simulate_batch(
     otherwise pass (n_groups, 0) arrays.
     """
     no_traces = np.empty(0, dtype=np.int64)
+    fresh = fresh_carry()
     for g in prange(group_offsets.shape[0] - 1):
         for s in range(group_offsets[g], group_offsets[g + 1]):
             simulate_sample(
@@ -361,6 +398,7 @@ def simulate_batch(
                 stdp,
                 dw_rec[g],
                 dw_in[g],
+                fresh,
             )
 
 

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .kernels import simulate_batch, simulate_sample
+from .kernels import fresh_carry, new_carry, simulate_batch, simulate_sample
 from .neurons import LIF, KernelConstants
 from .plasticity import NO_STDP, empty_learning_arrays
 
@@ -160,6 +160,44 @@ class Reservoir:
             numba.set_num_threads(previous_threads)
         return out
 
+    def new_state(self) -> tuple:
+        """A liquid at rest, to be carried through ``stream`` calls."""
+        return new_carry(self.v_init, self.n_slots)
+
+    def stream(self, drive: np.ndarray, mode: int, seed: int, state: tuple, tau_state: float) -> np.ndarray:
+        """Continue a simulation from ``state`` (updated in place) through ``drive``.
+
+        Returns the filtered liquid state at the end of every frame,
+        (n_frames, n_neurons); memory is O(len(drive) x N), whatever the
+        length of the whole stream.
+        """
+        n, n_frames = self.n_neurons, drive.shape[0]
+        state_out = np.zeros((n, n_frames))
+        simulate_sample(
+            np.ascontiguousarray(drive, dtype=np.float64),
+            mode,
+            self.steps_per_frame,
+            self.dt,
+            self.network,
+            self.consts,
+            0,
+            n_frames,
+            np.exp(-self.dt / tau_state),
+            int(seed),
+            np.zeros((n, 0)),
+            state_out,
+            np.zeros(n),
+            np.zeros(n),
+            False,
+            np.zeros(0, dtype=np.int64),
+            empty_learning_arrays(),
+            NO_STDP,
+            np.zeros(0),
+            np.zeros(0),
+            state,
+        )
+        return state_out.T
+
     def record(self, drive: np.ndarray, mode: int, seed: int, trace_neurons=()) -> tuple[pd.DataFrame, np.ndarray]:
         """Simulate one sample and return its spike raster and membrane traces.
 
@@ -190,6 +228,7 @@ class Reservoir:
             NO_STDP,
             np.zeros(0),
             np.zeros(0),
+            fresh_carry(),
         )
         raster = pd.DataFrame({"time": (steps + 1) * self.dt, "neuron": neurons})
         return raster, traces
