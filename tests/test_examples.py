@@ -1,0 +1,46 @@
+"""Every example runs in --quick mode and writes its plot."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("matplotlib")
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+
+
+def _run(script, *args, env=None):
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / script), "--quick", *map(str, args)],
+                            capture_output=True, text=True, timeout=900, env={**os.environ, **(env or {})})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_raster_example(tmp_path):
+    out = _run("raster.py", "--output", tmp_path / "raster.png")
+    assert "spikes from 100 neurons" in out
+    assert (tmp_path / "raster.png").stat().st_size > 10_000
+
+
+def test_spoken_digits_example(tmp_path):
+    env = {"LIQUID_DATA": str(SHARED)} if (SHARED / "fsdd").is_dir() else {"LIQUID_DATA": str(tmp_path)}
+    out = _run("spoken_digits.py", "--output", tmp_path / "confusion.png", env=env)
+    assert "best parameters" in out and "accuracy" in out
+    if not (SHARED / "fsdd").is_dir():
+        assert "using the embedded Japanese Vowels instead" in out
+    assert (tmp_path / "confusion.png").stat().st_size > 10_000
+
+
+@pytest.mark.skipif(not (SHARED / "uea" / "NATOPS").is_dir(), reason=f"UEA NATOPS not found in {SHARED}")
+def test_gestures_example(tmp_path):
+    out = _run("gestures.py", "--data", SHARED / "uea", "--output", tmp_path / "gestures.png")
+    assert "cross-validated accuracy" in out and "official test split" in out
+    assert (tmp_path / "gestures.png").stat().st_size > 10_000
+
+
+def test_stdp_tuning_example(tmp_path):
+    out = _run("stdp_tuning.py", "--output", tmp_path / "stdp.png")
+    assert "with STDP" in out and "mean_input_weight" in out
+    assert (tmp_path / "stdp.png").stat().st_size > 10_000
