@@ -1,0 +1,166 @@
+"""liquid next to the tools people know: Brian2 for speed, reservoirpy's ESN for accuracy.
+
+Speed: the network of benchmarks/engine.py (N = 1,000 and 4,000, 100 Poisson
+channels at 0-40 Hz per 10 ms frame, dt = 1 ms, 100 s of simulated time) is
+built once by liquid, and the very same neurons, synapses, delays and input
+weights are handed to Brian2 (runtime mode, default code generation target).
+liquid simulates 100 independent 1 s samples (2 threads); Brian2 one 100 s
+run (1 thread) fed the same rates. Both mean firing rates are printed, so the
+comparison is of the same model in the same regime. Compile time (numba cache
+load / Brian2 code generation) is measured separately.
+
+Accuracy: Japanese Vowels and NATOPS, official splits: the default
+LSMClassifier, an echo state network from reservoirpy (1,000 tanh units,
+spectral radius 0.9, leak 0.1, ridge readout on the last state: reservoirpy's
+own Japanese Vowels recipe) and a static baseline (logistic regression on the
+time-averaged channels). Fit + predict times included.
+
+Needs the "bench" extra: pip install "liquid-lsm[bench]" (Brian2 needs numpy < 2.4).
+Usage: python benchmarks/peers.py [--sizes 1000 4000] [--seconds 100] [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+
+from liquid import LiquidStateMachine, LSMClassifier, PoissonEncoder
+from liquid.datasets import load_japanese_vowels, load_uea
+
+
+def liquid_network(n_neurons: int, X: list[np.ndarray]) -> tuple[LiquidStateMachine, float, float]:
+    """The fitted liquid, the compile/load time of its first call, and the wall time on X."""
+    lsm = LiquidStateMachine(n_neurons=n_neurons, encoder=PoissonEncoder(normalize=False), input_scale=2.0,
+                             features="state", random_state=0, n_jobs=-1)
+    start = time.perf_counter()
+    lsm.fit(X[:1])
+    first = time.perf_counter() - start
+    start = time.perf_counter()
+    lsm.fit(X)
+    return lsm, first, time.perf_counter() - start
+
+
+def brian2_run(lsm: LiquidStateMachine, rates: np.ndarray) -> tuple[float, float, float]:
+    """Simulate the liquid's network in Brian2; returns (mean rate Hz, compile s, run s)."""
+    import brian2 as b2
+
+    b2.prefs.logging.console_log_level = "WARNING"
+    b2.start_scope()
+    res, c = lsm.reservoir_, lsm.reservoir_.consts
+    step = res.dt * b2.ms
+    b2.defaultclock.dt = step
+    n = res.n_neurons
+    namespace = {"v_rest": c.v_rest * b2.mV, "v_th": c.v_thresh * b2.mV, "v_reset": c.v_reset * b2.mV,
+                 "tau_m": lsm.neuron_.tau_m * b2.ms, "tau_e": lsm.neuron_.tau_syn_exc * b2.ms,
+                 "tau_i": lsm.neuron_.tau_syn_inh * b2.ms,
+                 "input_rates": b2.TimedArray(rates * b2.Hz, dt=res.steps_per_frame * step)}
+    model = """
+    dv/dt = (v_rest - v + bias + Ie + Ii) / tau_m : volt (unless refractory)
+    dIe/dt = -Ie / tau_e : volt
+    dIi/dt = -Ii / tau_i : volt
+    bias : volt
+    ref : second
+    """
+    group = b2.NeuronGroup(n, model, threshold="v >= v_th", reset="v = v_reset", refractory="ref",
+                           method="exact", namespace=namespace)
+    group.v = res.v_init * b2.mV
+    group.bias = res.bias * b2.mV
+    group.ref = res.refractory_steps * step
+    pre = np.repeat(np.arange(n), np.diff(res.rec_indptr))
+    synapses = []
+    for inhibitory, target in ((False, "Ie"), (True, "Ii")):
+        keep = res.is_inhibitory[pre] == inhibitory
+        s = b2.Synapses(group, group, "w : volt", on_pre=f"{target}_post += w")
+        s.connect(i=pre[keep], j=res.rec_indices[keep])
+        s.w = res.rec_weights[keep] * b2.mV
+        s.delay = res.rec_delays[keep] * step
+        synapses.append(s)
+    poisson = b2.PoissonGroup(rates.shape[1], rates="input_rates(t, i)", namespace=namespace)
+    channel = np.repeat(np.arange(rates.shape[1]), np.diff(res.in_indptr))
+    feed = b2.Synapses(poisson, group, "w : volt", on_pre="Ie_post += w")
+    feed.connect(i=channel, j=res.in_indices)
+    feed.w = res.in_weights * b2.mV
+    monitor = b2.SpikeMonitor(group)
+    network = b2.Network(group, poisson, feed, monitor, *synapses)
+    start = time.perf_counter()
+    network.run(step)  # code generation and compilation
+    compile_s = time.perf_counter() - start
+    duration = rates.shape[0] * res.steps_per_frame * step - step
+    start = time.perf_counter()
+    network.run(duration)
+    run_s = time.perf_counter() - start
+    return monitor.num_spikes / (n * float(duration + step)), compile_s, run_s
+
+
+def speed(sizes, seconds: int) -> None:
+    rng = np.random.default_rng(1)
+    X = [rng.uniform(0.0, 40.0, size=(100, 100)) for _ in range(seconds)]  # 1 s samples of 10 ms frames
+    print(f"speed: {seconds} x 1 s, dt 1 ms, 100 Poisson channels (0-40 Hz)")
+    print(f"{'N':>6} {'liquid Hz':>9} {'Brian2 Hz':>9} {'liquid s':>9} {'Brian2 s':>9} {'speed-up':>9} "
+          f"{'liquid 1st call s':>17} {'Brian2 compile s':>16}")
+    for n in sizes:
+        lsm, first, liquid_s = liquid_network(n, X)
+        rate, compile_s, brian_s = brian2_run(lsm, np.vstack(X))
+        print(f"{n:>6} {lsm.firing_rate_:>9.1f} {rate:>9.1f} {liquid_s:>9.2f} {brian_s:>9.2f} "
+              f"{brian_s / liquid_s:>8.1f}x {first:>17.2f} {compile_s:>16.2f}", flush=True)
+
+
+def esn_accuracy(X_train, y_train, X_test, y_test, seed: int = 0) -> float:
+    import reservoirpy
+    from reservoirpy.nodes import Reservoir, Ridge
+
+    reservoirpy.verbosity(0)
+    reservoir = Reservoir(1000, sr=0.9, lr=0.1, seed=seed)
+    train = np.vstack([reservoir.run(x, reset=True)[-1] for x in X_train])
+    test = np.vstack([reservoir.run(x, reset=True)[-1] for x in X_test])
+    labels = np.unique(y_train)
+    readout = Ridge(ridge=1e-6).fit(train, (y_train[:, None] == labels[None, :]).astype(float))
+    return float(np.mean(labels[np.asarray(readout.run(test)).argmax(axis=1)] == y_test))
+
+
+def accuracy(data: Path) -> None:
+    sets = [("JapaneseVowels", load_japanese_vowels("train"), load_japanese_vowels("test"))]
+    try:
+        sets.append(("NATOPS", load_uea("NATOPS", "train", path=data), load_uea("NATOPS", "test", path=data)))
+    except FileNotFoundError as error:
+        print(f"NATOPS skipped: {error}")
+    print("accuracy (official splits) and fit + predict time")
+    print(f"{'dataset':<16} {'liquid':>14} {'ESN (reservoirpy)':>20} {'static':>14}")
+    for name, train, test in sets:
+        results = []
+        for run in (
+            lambda: LSMClassifier(random_state=0, n_jobs=-1).fit(train.X, train.y).score(test.X, test.y),
+            lambda: esn_accuracy(list(train.X), train.y, list(test.X), test.y),
+            lambda: make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
+            .fit([x.mean(axis=0) for x in train.X], train.y).score([x.mean(axis=0) for x in test.X], test.y),
+        ):
+            start = time.perf_counter()
+            score = run()
+            results.append(f"{score:.3f} ({time.perf_counter() - start:.1f} s)")
+        print(f"{name:<16} {results[0]:>14} {results[1]:>20} {results[2]:>14}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 4000])
+    parser.add_argument("--seconds", type=int, default=100, help="simulated seconds (samples of 1 s)")
+    default = Path(os.environ.get("LIQUID_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data") / "uea"
+    parser.add_argument("--data", type=Path, default=default)
+    parser.add_argument("--quick", action="store_true", help="N = 200, 5 s")
+    args = parser.parse_args()
+    if args.quick:
+        args.sizes, args.seconds = [200], 5
+    print(f"# peers benchmark: {platform.machine()}, {os.cpu_count()} cores, python {platform.python_version()}")
+    speed(args.sizes, args.seconds)
+    accuracy(args.data)
+
+
+if __name__ == "__main__":
+    main()
