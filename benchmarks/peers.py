@@ -113,13 +113,19 @@ def speed(sizes, seconds: int) -> None:
 
 
 def esn_accuracy(X_train, y_train, X_test, y_test, seed: int = 0) -> float:
-    import reservoirpy
     from reservoirpy.nodes import Reservoir, Ridge
 
-    reservoirpy.verbosity(0)
     reservoir = Reservoir(1000, sr=0.9, lr=0.1, seed=seed)
-    train = np.vstack([reservoir.run(x, reset=True)[-1] for x in X_train])
-    test = np.vstack([reservoir.run(x, reset=True)[-1] for x in X_test])
+
+    def last_states(sequences):
+        states = []
+        for x in sequences:
+            if reservoir.initialized:
+                reservoir.reset()  # every sequence starts from the zero state
+            states.append(np.asarray(reservoir.run(x))[-1])
+        return np.vstack(states)
+
+    train, test = last_states(X_train), last_states(X_test)
     labels = np.unique(y_train)
     readout = Ridge(ridge=1e-6).fit(train, (y_train[:, None] == labels[None, :]).astype(float))
     return float(np.mean(labels[np.asarray(readout.run(test)).argmax(axis=1)] == y_test))
