@@ -243,11 +243,12 @@ def simulate_sample(
                 for n in range(n_neurons):
                     noise[n] = consts.noise_scale * np.random.standard_normal() if refractory_left[n] == 0 else 0.0
             # 1. Integrate every neuron over the step (branch-free so it vectorises).
+            exc_arriving, inh_arriving = buffer_exc[slot], buffer_inh[slot]
             for n in range(n_neurons):
-                current_exc = i_exc[n] + buffer_exc[slot, n]
-                current_inh = i_inh[n] + buffer_inh[slot, n]
-                buffer_exc[slot, n] = 0.0
-                buffer_inh[slot, n] = 0.0
+                current_exc = i_exc[n] + exc_arriving[n]
+                current_inh = i_inh[n] + inh_arriving[n]
+                exc_arriving[n] = 0.0
+                inh_arriving[n] = 0.0
                 v_free = (
                     consts.v_rest
                     + (v[n] - consts.v_rest) * consts.decay_m
@@ -295,7 +296,10 @@ def simulate_sample(
                     # synapses onto neurons that fired before it (post-before-pre pairs).
                     for k in range(rec_indptr[n], rec_indptr[n + 1]):
                         target = rec_indices[k]
-                        buffer[(step0 + step + rec_delays[k]) % n_slots, target] += rec_weights[k]
+                        delivery = slot + rec_delays[k]
+                        if delivery >= n_slots:
+                            delivery -= n_slots
+                        buffer[delivery, target] += rec_weights[k]
                         if rec_plastic[k]:
                             dw_rec[k] += _depression(abs(rec_weights[k]), rec_low[k], rec_high[k], y_post[target],
                                                      stdp)
@@ -304,7 +308,10 @@ def simulate_sample(
                                          in_csc_weight, x_pre, x_in, stdp, dw_rec, dw_in)
                 else:
                     for k in range(rec_indptr[n], rec_indptr[n + 1]):
-                        buffer[(step0 + step + rec_delays[k]) % n_slots, rec_indices[k]] += rec_weights[k]
+                        delivery = slot + rec_delays[k]  # delays are below n_slots: one wrap at most
+                        if delivery >= n_slots:
+                            delivery -= n_slots
+                        buffer[delivery, rec_indices[k]] += rec_weights[k]
                 if record_raster:
                     if n_events == capacity:
                         capacity *= 2
