@@ -1,6 +1,7 @@
 """liquid: reservoir computing with Liquid State Machines of spiking neurons."""
 from importlib.metadata import PackageNotFoundError, version
 
+from .anomaly import LSMAnomalyDetector
 from .encoders import (
     BSAEncoder,
     CurrentEncoder,
@@ -10,7 +11,6 @@ from .encoders import (
     SpikeEncoder,
     events_to_counts,
 )
-from .anomaly import LSMAnomalyDetector
 from .estimators import LiquidActivityWarning, LiquidStateMachine, LSMClassifier, LSMRegressor
 from .features import FilteredState, FiringRate, FirstSpikeLatency, SpikeCounts
 from .neurons import LIF
