@@ -221,6 +221,3 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
     def predict(self, X) -> np.ndarray:
         """1 for normal points, -1 for anomalous ones."""
         return np.where(self.decision_function(X) < 0, -1, 1)
-
-    def fit_predict(self, X, y=None):
-        return self.fit(X).predict(X)

@@ -417,7 +417,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _datasets() if args.command == "datasets" else _cv(args)
     except (CLIError, ValueError, TypeError, OSError, ImportError) as error:
-        if args.debug if hasattr(args, "debug") else False:
+        if getattr(args, "debug", False):
             raise
         message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         print(f"liquid: error: {message}", file=sys.stderr)
