@@ -33,7 +33,7 @@ def numpy_simulate(lsm: LiquidStateMachine, rates: np.ndarray, rng: np.random.Ge
     """One sample through the fitted liquid, step by step in NumPy; returns (final state, spikes)."""
     res, c = lsm.reservoir_, lsm.reservoir_.consts
     n, n_slots = res.n_neurons, res.n_slots
-    pre = np.repeat(np.arange(n), np.diff(res.rec_indptr))
+    pre = res.presynaptic
     # One (post x pre) matrix per delay value, excitatory and inhibitory apart.
     by_delay = []
     for d in np.unique(res.rec_delays):

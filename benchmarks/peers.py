@@ -75,7 +75,7 @@ def brian2_network(lsm: LiquidStateMachine, rates: np.ndarray):
     # Brian2 stamps a spike at the start of its step and integrates again once t >= lastspike + ref,
     # so it holds a neuron ref - dt; liquid holds it for ref after the end of the spiking step.
     group.ref = (res.refractory_steps + 1) * step
-    pre = np.repeat(np.arange(n), np.diff(res.rec_indptr))
+    pre = res.presynaptic
     synapses = []
     for inhibitory, target in ((False, "Ie"), (True, "Ii")):
         keep = res.is_inhibitory[pre] == inhibitory
@@ -85,7 +85,7 @@ def brian2_network(lsm: LiquidStateMachine, rates: np.ndarray):
         s.delay = res.rec_delays[keep] * step
         synapses.append(s)
     poisson = b2.PoissonGroup(rates.shape[1], rates="input_rates(t + offset, i)")
-    channel = np.repeat(np.arange(rates.shape[1]), np.diff(res.in_indptr))
+    channel = res.input_channels
     feed = b2.Synapses(poisson, group, "w : volt", on_pre="Ie_post += w")
     feed.connect(i=channel, j=res.in_indices)
     feed.w = res.in_weights * b2.mV

@@ -374,13 +374,13 @@ def _cv(args) -> int:
         progress.close()
         target = args.output or Path("liquid-cv-interrupted.csv")
         if rows:
-            _save(_with_config_columns(pd.DataFrame(rows), configs, grid, dataset, args.seed), target)
+            _save(_with_config_columns(pd.DataFrame(rows), grid, dataset, args.seed), target)
             print(f"interrupted: saved {len(rows)} finished folds to {target}", file=sys.stderr)
         else:
             print("interrupted before any fold finished; nothing saved", file=sys.stderr)
         return 130
     progress.close()
-    results = _with_config_columns(pd.DataFrame(rows), configs, grid, dataset, args.seed)
+    results = _with_config_columns(pd.DataFrame(rows), grid, dataset, args.seed)
     split_name = f"hold-out {args.test_size}" if args.test_size else f"{args.folds}-fold x {args.repeats}"
     print(f"liquid cv: {dataset} ({task}, {len(X)} sequences), {split_name}"
           f"{', grouped by ' + args.groups if groups is not None else ''}, seed {args.seed}")
@@ -391,7 +391,7 @@ def _cv(args) -> int:
     return 0
 
 
-def _with_config_columns(results: pd.DataFrame, configs, grid, dataset: str, seed: int) -> pd.DataFrame:
+def _with_config_columns(results: pd.DataFrame, grid, dataset: str, seed: int) -> pd.DataFrame:
     results = results.sort_values(["config", "fold"]).reset_index(drop=True)
     names = list(grid)
     combos = expand_grid(grid)

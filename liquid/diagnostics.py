@@ -284,7 +284,7 @@ def calibrate(
     probe.encoder_.fit(sequences)  # the encoder's statistics come from all of X, as in the final fit
     reservoir = probe.reservoir_
     rec_weights, in_weights = reservoir.rec_weights.copy(), reservoir.in_weights.copy()
-    excitatory = ~np.repeat(reservoir.is_inhibitory, np.diff(reservoir.rec_indptr))
+    excitatory = ~reservoir.is_inhibitory[reservoir.presynaptic]
     drives = [probe.encoder_.encode(s) for s in subset]
     seeds = probe._sample_seeds(subset)
     duration_s = sum(s.shape[0] for s in subset) * reservoir.steps_per_frame * reservoir.dt / 1000.0

@@ -26,6 +26,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 
+from .topology import connection_type_means
+
 if TYPE_CHECKING:
     from .reservoir import Reservoir
 
@@ -241,7 +243,7 @@ def learning_arrays(
     """
     n = reservoir.n_neurons
     is_inh = reservoir.is_inhibitory
-    rec_pre = np.repeat(np.arange(n, dtype=np.int64), np.diff(reservoir.rec_indptr))
+    rec_pre = reservoir.presynaptic
     pre_inh, post_inh = is_inh[rec_pre], is_inh[reservoir.rec_indices]
     if stdp.synapses == "ee":
         rec_plastic = ~pre_inh & ~post_inh
@@ -249,14 +251,9 @@ def learning_arrays(
         rec_plastic = ~pre_inh
     else:
         rec_plastic = np.ones_like(pre_inh)
-    mean = np.select(
-        [~pre_inh & ~post_inh, ~pre_inh & post_inh, pre_inh & ~post_inh],
-        [type_means["ee"], type_means["ei"], type_means["ie"]],
-        default=type_means["ii"],
-    )
+    mean = connection_type_means(pre_inh, post_inh, type_means)
     post_ptr, post_order = _incoming(reservoir.rec_indices, n)
-    n_channels = reservoir.in_indptr.shape[0] - 1
-    in_channel = np.repeat(np.arange(n_channels, dtype=np.int64), np.diff(reservoir.in_indptr))
+    in_channel = reservoir.input_channels
     in_plastic = np.full(in_channel.shape[0], bool(stdp.plastic_input and spiking_input)) & (reservoir.in_weights >= 0)
     in_post_ptr, in_post_order = _incoming(reservoir.in_indices, n)
     in_mean = np.full(in_channel.shape[0], float(input_scale))

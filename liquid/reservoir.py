@@ -16,6 +16,7 @@ from scipy import sparse
 from .kernels import fresh_carry, new_carry, simulate_batch, simulate_sample
 from .neurons import LIF, KernelConstants
 from .plasticity import NO_STDP, empty_learning_arrays
+from .topology import connection_type_means
 
 #: Coefficient of variation of synaptic weight magnitudes (gamma distributed).
 WEIGHT_CV = 0.5
@@ -49,6 +50,16 @@ class Reservoir:
     @property
     def n_neurons(self) -> int:
         return self.is_inhibitory.shape[0]
+
+    @property
+    def presynaptic(self) -> np.ndarray:
+        """Presynaptic neuron of every recurrent synapse (CSR order)."""
+        return np.repeat(np.arange(self.n_neurons, dtype=np.int64), np.diff(self.rec_indptr))
+
+    @property
+    def input_channels(self) -> np.ndarray:
+        """Input channel of every input synapse (CSR order)."""
+        return np.repeat(np.arange(self.in_indptr.shape[0] - 1, dtype=np.int64), np.diff(self.in_indptr))
 
     @property
     def n_slots(self) -> int:
@@ -171,31 +182,10 @@ class Reservoir:
         (n_frames, n_neurons); memory is O(len(drive) x N), whatever the
         length of the whole stream.
         """
-        n, n_frames = self.n_neurons, drive.shape[0]
-        state_out = np.zeros((n, n_frames))
-        simulate_sample(
-            np.ascontiguousarray(drive, dtype=np.float64),
-            mode,
-            self.steps_per_frame,
-            self.dt,
-            self.network,
-            self.consts,
-            0,
-            n_frames,
-            np.exp(-self.dt / tau_state),
-            int(seed),
-            np.zeros((n, 0)),
-            state_out,
-            np.zeros(n),
-            np.zeros(n),
-            False,
-            np.zeros(0, dtype=np.int64),
-            empty_learning_arrays(),
-            NO_STDP,
-            np.zeros(0),
-            np.zeros(0),
-            state,
-        )
+        n_frames = drive.shape[0]
+        state_out = np.zeros((self.n_neurons, n_frames))
+        self._simulate_one(drive, mode, seed, n_points=n_frames, tau_state=tau_state, state_out=state_out,
+                           carry=state)
         return state_out.T
 
     def record(self, drive: np.ndarray, mode: int, seed: int, trace_neurons=()) -> tuple[pd.DataFrame, np.ndarray]:
@@ -206,8 +196,28 @@ class Reservoir:
         raster : DataFrame with columns ``time`` (ms, spike time) and ``neuron``.
         traces : (n_steps, len(trace_neurons)) membrane potentials (mV).
         """
+        steps, neurons, traces = self._simulate_one(
+            drive, mode, seed, record_raster=True, trace_neurons=np.asarray(trace_neurons, dtype=np.int64)
+        )
+        raster = pd.DataFrame({"time": (steps + 1) * self.dt, "neuron": neurons})
+        return raster, traces
+
+    def _simulate_one(
+        self,
+        drive: np.ndarray,
+        mode: int,
+        seed: int,
+        *,
+        n_points: int = 0,
+        tau_state: float = 1.0,
+        state_out: np.ndarray | None = None,
+        record_raster: bool = False,
+        trace_neurons: np.ndarray | None = None,
+        carry: tuple | None = None,
+    ):
+        """One sample through ``simulate_sample`` without plasticity; unused outputs are discarded."""
         n = self.n_neurons
-        steps, neurons, traces = simulate_sample(
+        return simulate_sample(
             np.ascontiguousarray(drive, dtype=np.float64),
             mode,
             self.steps_per_frame,
@@ -215,23 +225,21 @@ class Reservoir:
             self.network,
             self.consts,
             0,
-            0,
-            1.0,
+            n_points,
+            np.exp(-self.dt / tau_state),
             int(seed),
             np.zeros((n, 0)),
-            np.zeros((n, 0)),
+            state_out if state_out is not None else np.zeros((n, 0)),
             np.zeros(n),
             np.zeros(n),
-            True,
-            np.asarray(trace_neurons, dtype=np.int64),
+            record_raster,
+            trace_neurons if trace_neurons is not None else np.zeros(0, dtype=np.int64),
             empty_learning_arrays(),
             NO_STDP,
             np.zeros(0),
             np.zeros(0),
-            fresh_carry(),
+            carry if carry is not None else fresh_carry(),
         )
-        raster = pd.DataFrame({"time": (steps + 1) * self.dt, "neuron": neurons})
-        return raster, traces
 
 
 def _gamma_magnitudes(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:
@@ -275,11 +283,7 @@ def build_reservoir(
     pre, post = topology.connect(is_inhibitory, rng)
     pre, post = pre.astype(np.int64), post.astype(np.int64)
     pre_inh, post_inh = is_inhibitory[pre], is_inhibitory[post]
-    mean = np.select(
-        [~pre_inh & ~post_inh, ~pre_inh & post_inh, pre_inh & ~post_inh],
-        [weights["ee"], weights["ei"], weights["ie"]],
-        default=weights["ii"],
-    ).astype(np.float64)
+    mean = connection_type_means(pre_inh, post_inh, weights)
     rec_weights = np.where(pre_inh, -1.0, 1.0) * _gamma_magnitudes(rng, mean)
     delay_ms = np.where(pre_inh, delay_inh, delay_exc)
     rec_delays = np.maximum(1, np.rint(delay_ms / dt)).astype(np.int64)

@@ -175,4 +175,13 @@ class MaassColumn(BaseEstimator):
         return np.concatenate(pres), np.concatenate(posts)
 
 
+def connection_type_means(pre_inhibitory: np.ndarray, post_inhibitory: np.ndarray, means: dict[str, float]) -> np.ndarray:
+    """Per synapse, the mean of its connection type (``means`` keyed "ee", "ei", "ie", "ii", presynaptic first)."""
+    return np.select(
+        [~pre_inhibitory & ~post_inhibitory, ~pre_inhibitory & post_inhibitory, pre_inhibitory & ~post_inhibitory],
+        [means["ee"], means["ei"], means["ie"]],
+        default=means["ii"],
+    ).astype(np.float64)
+
+
 TOPOLOGIES = {"random": RandomSparse, "fixed_indegree": FixedInDegree, "column": MaassColumn}
