@@ -1,8 +1,40 @@
 """Input validation: every accepted form of X -> a list of (n_timesteps, n_channels) float arrays."""
 from __future__ import annotations
 
+from math import isfinite
+from numbers import Integral, Real
+
 import numpy as np
 from sklearn.utils import check_array
+
+#: Largest input magnitude accepted: beyond it, squares and differences in the
+#: encoders' statistics overflow float64.
+MAX_ABS_VALUE = 1e100
+
+
+def check_number(name: str, value, low: float, *, low_inclusive: bool = True, high: float | None = None,
+                 integer: bool = False) -> None:
+    """Raise TypeError / ValueError naming ``name`` unless ``value`` is a finite number in range.
+
+    numpy scalars count as numbers; ``bool`` does not.
+    """
+    kind = Integral if integer else Real
+    if not isinstance(value, kind) or isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be {'an integer' if integer else 'a number'}, got {value!r}")
+    if not isfinite(value):
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    too_low = value < low if low_inclusive else value <= low
+    if too_low or (high is not None and value > high):
+        bounds = f"{'[' if low_inclusive else '('}{low}, {high if high is not None else 'inf'}]"
+        raise ValueError(f"{name} must be in {bounds}, got {value!r}")
+
+
+def _check_magnitude(arr: np.ndarray, name: str) -> None:
+    if arr.size and np.abs(arr).max() > MAX_ABS_VALUE:
+        raise ValueError(
+            f"{name} has values of magnitude up to {np.abs(arr).max():.3g}; values beyond {MAX_ABS_VALUE:g} "
+            "overflow the input statistics: rescale the data"
+        )
 
 
 def _as_sequence(x, index: int) -> np.ndarray:
@@ -21,6 +53,7 @@ def _as_sequence(x, index: int) -> np.ndarray:
         )
     if arr.shape[1] == 0:
         raise ValueError(f"sequence X[{index}] has 0 channels")
+    _check_magnitude(arr, f"sequence X[{index}]")
     return np.ascontiguousarray(arr)
 
 
@@ -33,6 +66,7 @@ def _numeric_sequence(x: np.ndarray, index: int) -> np.ndarray:
     if not np.isfinite(arr).all():
         problem = "NaN" if np.isnan(arr).any() else "infinity"
         raise ValueError(f"sequence X[{index}] is invalid: Input X[{index}] contains {problem}.")
+    _check_magnitude(arr, f"sequence X[{index}]")
     return arr
 
 
@@ -64,6 +98,9 @@ def check_sequences(X) -> tuple[list[np.ndarray], bool]:
         if arr.ndim > 3:
             raise ValueError(f"X has {arr.ndim} dimensions; expected (n_samples, n_timesteps[, n_channels])")
         is_2d = arr.ndim == 2
+        if arr.shape[1] == 0 or (arr.ndim == 3 and arr.shape[2] == 0):
+            raise ValueError(f"X has shape {arr.shape}: sequences need at least one timestep and one channel")
+        _check_magnitude(arr, "X")
         sequences = [np.ascontiguousarray(a[:, None] if is_2d else a) for a in arr]
     n_channels = sequences[0].shape[1]
     for i, seq in enumerate(sequences):

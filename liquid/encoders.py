@@ -10,15 +10,14 @@ encoders) or ``PoissonEncoder(normalize=False)`` (rate encoders).
 """
 from __future__ import annotations
 
-from math import isfinite
-
 import numpy as np
 from sklearn.base import BaseEstimator
 
 from sklearn.base import TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_sequences
+from ._limits import check_memory
+from ._validation import check_number, check_sequences
 from .kernels import MODE_CURRENT, MODE_RATE, MODE_SPIKES, bsa_encode, delta_encode
 
 
@@ -124,8 +123,7 @@ class PoissonEncoder(_Encoder):
         self.normalize = normalize
 
     def validate(self):
-        if not (isinstance(self.max_rate, (int, float)) and isfinite(self.max_rate) and self.max_rate > 0):
-            raise ValueError(f"PoissonEncoder.max_rate must be a positive rate in Hz, got {self.max_rate!r}")
+        check_number("PoissonEncoder.max_rate", self.max_rate, 0.0, low_inclusive=False)
 
     def _fit(self, sequences):
         frames = _stacked(sequences)
@@ -169,8 +167,7 @@ class DeltaEncoder(_Standardizer, _Encoder):
         self.threshold = threshold
 
     def validate(self):
-        if not (isinstance(self.threshold, (int, float)) and isfinite(self.threshold) and self.threshold > 0):
-            raise ValueError(f"DeltaEncoder.threshold must be > 0, got {self.threshold!r}")
+        check_number("DeltaEncoder.threshold", self.threshold, 0.0, low_inclusive=False)
 
     def _fit(self, sequences):
         self._fit_standardizer(sequences)
@@ -200,10 +197,10 @@ class SpikeEncoder(_Encoder):
         return sequence
 
 
-def _check_positive(owner: str, name: str, value, integer: bool = False) -> None:
-    kind = (int, np.integer) if integer else (int, float, np.number)
-    if not isinstance(value, kind) or isinstance(value, bool) or not isfinite(value) or value <= 0:
-        raise ValueError(f"{owner}.{name} must be a positive {'integer' if integer else 'number'}, got {value!r}")
+#: Largest number of encoded channels an encoder may produce (memory of the drive and input synapses).
+MAX_ENCODED_CHANNELS = 100_000
+#: Longest BSA reconstruction filter (frames).
+MAX_FILTER_LENGTH = 10_000
 
 
 class BSAEncoder(_Encoder):
@@ -229,9 +226,8 @@ class BSAEncoder(_Encoder):
         self.threshold = threshold
 
     def validate(self):
-        _check_positive("BSAEncoder", "filter_length", self.filter_length, integer=True)
-        if not isinstance(self.threshold, (int, float)) or not isfinite(self.threshold) or self.threshold < 0:
-            raise ValueError(f"BSAEncoder.threshold must be >= 0, got {self.threshold!r}")
+        check_number("BSAEncoder.filter_length", self.filter_length, 1, high=MAX_FILTER_LENGTH, integer=True)
+        check_number("BSAEncoder.threshold", self.threshold, 0.0)
 
     def reconstruction_filter(self) -> np.ndarray:
         window = np.hanning(self.filter_length + 2)[1:-1]
@@ -274,11 +270,16 @@ class PopulationEncoder(_Encoder):
         self.width = width
 
     def validate(self):
-        _check_positive("PopulationEncoder", "n_fields", self.n_fields, integer=True)
-        _check_positive("PopulationEncoder", "max_rate", self.max_rate)
-        _check_positive("PopulationEncoder", "width", self.width)
+        check_number("PopulationEncoder.n_fields", self.n_fields, 1, high=MAX_ENCODED_CHANNELS, integer=True)
+        check_number("PopulationEncoder.max_rate", self.max_rate, 0.0, low_inclusive=False)
+        check_number("PopulationEncoder.width", self.width, 0.0, low_inclusive=False)
 
     def n_output_channels(self, n_channels):
+        if n_channels * self.n_fields > MAX_ENCODED_CHANNELS:
+            raise ValueError(
+                f"PopulationEncoder: {n_channels} channels x n_fields={self.n_fields} gives more than "
+                f"{MAX_ENCODED_CHANNELS} input channels; reduce n_fields"
+            )
         return n_channels * self.n_fields
 
     def _fit(self, sequences):
@@ -311,15 +312,21 @@ def events_to_counts(
     frame_duration : float
         Width of a frame (ms); use the liquid's ``frame_duration``.
     """
+    check_number("n_channels", n_channels, 1, high=MAX_ENCODED_CHANNELS, integer=True)
+    check_number("duration", duration, 0.0, low_inclusive=False)
+    check_number("frame_duration", frame_duration, 0.0, low_inclusive=False)
+    n_frames = int(np.ceil(duration / frame_duration))
+    check_memory(f"a count array of {n_frames} frames x {n_channels} channels", 8.0 * n_frames * n_channels)
     times = np.asarray(times, dtype=float)
     channels = np.asarray(channels)
+    if channels.size == 0:  # no spikes: an empty list has no integer dtype to check
+        channels = channels.astype(np.int64)
     if times.shape != channels.shape or times.ndim != 1:
         raise ValueError(f"times and channels must be 1-D of equal length, got {times.shape} and {channels.shape}")
     if not np.all(np.isfinite(times)) or np.any(times < 0) or np.any(times >= duration):
         raise ValueError(f"spike times must be finite and in [0, duration={duration}) ms")
     if channels.size and (not np.issubdtype(channels.dtype, np.integer) or channels.min() < 0 or channels.max() >= n_channels):
         raise ValueError(f"channels must be integers in [0, n_channels={n_channels})")
-    n_frames = int(np.ceil(duration / frame_duration))
     counts = np.zeros((n_frames, n_channels))
     np.add.at(counts, ((times // frame_duration).astype(np.int64), channels), 1.0)
     return counts

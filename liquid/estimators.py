@@ -6,9 +6,6 @@ from __future__ import annotations
 
 import warnings
 import zlib
-from math import isfinite
-from numbers import Integral, Real
-
 import numpy as np
 from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin, clone
@@ -18,7 +15,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._validation import check_sequences
+from ._limits import MAX_DELAY_STEPS, MAX_STEPS_PER_FRAME, check_memory, ms_to_steps
+from ._validation import check_number, check_sequences
 from .encoders import ENCODERS
 from .features import EXTRACTORS
 from .kernels import MODE_CURRENT
@@ -72,19 +70,6 @@ def _resolve_features(features) -> list:
     for extractor in extractors:
         extractor.validate()
     return extractors
-
-
-def _check_number(name: str, value, low: float, *, low_inclusive: bool = True, high: float | None = None,
-                  integer: bool = False) -> None:
-    kind = Integral if integer else Real
-    if not isinstance(value, kind) or isinstance(value, bool):
-        raise TypeError(f"{name} must be {'an integer' if integer else 'a number'}, got {value!r}")
-    if not isfinite(value):
-        raise ValueError(f"{name} must be finite, got {value!r}")
-    too_low = value < low if low_inclusive else value <= low
-    if too_low or (high is not None and value > high):
-        bounds = f"{'[' if low_inclusive else '('}{low}, {high if high is not None else 'inf'}]"
-        raise ValueError(f"{name} must be in {bounds}, got {value!r}")
 
 
 class LiquidStateMachine(TransformerMixin, BaseEstimator):
@@ -210,22 +195,24 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
 
     # -- validation -----------------------------------------------------------------
     def _validate_params(self) -> tuple:
-        _check_number("n_neurons", self.n_neurons, 1, integer=True)
-        _check_number("frac_inhibitory", self.frac_inhibitory, 0.0, high=1.0)
+        check_number("n_neurons", self.n_neurons, 1, integer=True)
+        check_number("frac_inhibitory", self.frac_inhibitory, 0.0, high=1.0)
         for name in ("w_ee", "w_ei", "w_ie", "w_ii", "input_scale"):
-            _check_number(name, getattr(self, name), 0.0)
-        _check_number("input_fraction", self.input_fraction, 0.0, high=1.0)
-        _check_number("dt", self.dt, 0.0, low_inclusive=False)
-        _check_number("frame_duration", self.frame_duration, 0.0, low_inclusive=False)
+            check_number(name, getattr(self, name), 0.0)
+        check_number("input_fraction", self.input_fraction, 0.0, high=1.0)
+        check_number("dt", self.dt, 0.0, low_inclusive=False)
+        check_number("frame_duration", self.frame_duration, 0.0, low_inclusive=False)
         for name in ("delay_exc", "delay_inh"):
-            _check_number(name, getattr(self, name), 0.0)
-        steps_per_frame = self.frame_duration / self.dt
-        if abs(steps_per_frame - round(steps_per_frame)) > 1e-6 * steps_per_frame or round(steps_per_frame) < 1:
+            check_number(name, getattr(self, name), 0.0)
+            ms_to_steps(name, getattr(self, name), self.dt, maximum=MAX_DELAY_STEPS)
+        steps_per_frame = ms_to_steps("frame_duration", self.frame_duration, self.dt, maximum=MAX_STEPS_PER_FRAME)
+        exact = self.frame_duration / self.dt
+        if abs(exact - steps_per_frame) > 1e-6 * exact or steps_per_frame < 1:
             raise ValueError(
                 f"frame_duration ({self.frame_duration} ms) must be a whole multiple of dt ({self.dt} ms)"
             )
         if self.n_jobs is not None:
-            _check_number("n_jobs", self.n_jobs, -np.inf, integer=True)
+            check_number("n_jobs", self.n_jobs, -np.inf, integer=True)
             if self.n_jobs == 0:
                 raise ValueError("n_jobs=0 is not allowed; use None, -1 or a positive number of threads")
         neuron = _resolve(self.neuron, NEURON_MODELS, "neuron")
@@ -238,7 +225,8 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         plasticity = None if self.plasticity is None else _resolve(self.plasticity, PLASTICITY_RULES, "plasticity")
         if plasticity is not None:
             plasticity.validate()
-        return neuron, topology, encoder, extractors, plasticity, int(round(steps_per_frame))
+        neuron.validate_step(self.dt)
+        return neuron, topology, encoder, extractors, plasticity, steps_per_frame
 
     def _check_input(self, X) -> list[np.ndarray]:
         sequences, _ = check_sequences(X)
@@ -272,6 +260,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         build_seed, noise_seed, plasticity_seed = rng.randint(np.iinfo(np.int32).max, size=3)
         encoder.fit(sequences)
         n_channels = sequences[0].shape[1]
+        self._check_cost(topology, encoder.n_output_channels(n_channels), extractors, len(sequences))
         weight_means = {"ee": self.w_ee, "ei": self.w_ei, "ie": self.w_ie, "ii": self.w_ii}
         reservoir = build_reservoir(
             n_neurons=self.n_neurons,
@@ -323,11 +312,29 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         self._record_activity(total_spikes, duration_ms, neuron)
         return features
 
+    def _check_cost(self, topology, n_input_channels: int, extractors, n_samples: int) -> None:
+        """Refuse a network or feature matrix that cannot fit in memory, before drawing it."""
+        n_synapses = topology.expected_synapses(self.n_neurons) + n_input_channels * self.n_neurons * self.input_fraction
+        # CSR arrays (index, weight, delay) plus the construction's temporaries (pre, post, order, masks).
+        check_memory(f"a liquid of {self.n_neurons} neurons and ~{n_synapses:.3g} synapses", 64.0 * n_synapses)
+        # Each thread keeps excitatory and inhibitory delay ring buffers of (longest delay + 1) x N.
+        n_slots = 1 + max(ms_to_steps(name, getattr(self, name), self.dt, maximum=MAX_DELAY_STEPS)
+                          for name in ("delay_exc", "delay_inh"))
+        check_memory(f"delay buffers of {n_slots} steps x {self.n_neurons} neurons per thread",
+                     16.0 * n_slots * self.n_neurons * effective_n_jobs(self.n_jobs))
+        self._check_feature_memory(extractors, n_samples)
+
+    def _check_feature_memory(self, extractors, n_samples: int) -> None:
+        n_columns = sum(e.n_columns() for e in extractors)
+        check_memory(f"features of {n_samples} sequences x {n_columns * self.n_neurons} columns",
+                     16.0 * n_samples * n_columns * self.n_neurons)
+
     def _sample_seeds(self, sequences: list[np.ndarray]) -> np.ndarray:
         return _content_seeds(sequences, self.noise_seed_)
 
     def _simulate(self, sequences: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Features (n_samples, n_features), spike totals (S, N) and durations (S,) in ms."""
+        self._check_feature_memory(self.extractors_, len(sequences))
         drives = [self.encoder_.encode(seq) for seq in sequences]
         by_kind = {e.kind: e for e in self.extractors_}
         counts, state = by_kind.get("counts"), by_kind.get("state")
@@ -437,9 +444,6 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "reservoir_")
         (sequence,) = self._check_input([x])
-        trace_neurons = np.asarray(trace_neurons, dtype=np.int64)
-        if trace_neurons.size and (trace_neurons.min() < 0 or trace_neurons.max() >= self.n_neurons):
-            raise ValueError(f"trace_neurons must be in [0, {self.n_neurons}), got {trace_neurons.tolist()}")
         return self.reservoir_.record(
             self.encoder_.encode(sequence), self.encoder_.mode, self._sample_seeds([sequence])[0], trace_neurons
         )
@@ -447,7 +451,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         check_is_fitted(self, "reservoir_")
         names = []
-        neurons = range(self.n_neurons)
+        neurons = range(self.reservoir_.n_neurons)  # the fitted network, whatever n_neurons says now
         for extractor in self.extractors_:
             if extractor.kind in ("counts", "state"):
                 names += [f"{extractor.kind}{k}_n{i}" for k in range(extractor.n_columns()) for i in neurons]

@@ -7,10 +7,9 @@ lengths give features of the same size.
 """
 from __future__ import annotations
 
-from math import isfinite
-
-import numpy as np
 from sklearn.base import BaseEstimator
+
+from ._validation import check_number
 
 
 class _Extractor(BaseEstimator):
@@ -21,11 +20,6 @@ class _Extractor(BaseEstimator):
 
     def n_columns(self) -> int:
         return 1
-
-
-def _check_positive_int(owner: str, name: str, value) -> None:
-    if not isinstance(value, (int, np.integer)) or isinstance(value, bool) or value < 1:
-        raise ValueError(f"{owner}.{name} must be a positive integer, got {value!r}")
 
 
 class SpikeCounts(_Extractor):
@@ -42,7 +36,7 @@ class SpikeCounts(_Extractor):
         self.n_bins = n_bins
 
     def validate(self):
-        _check_positive_int("SpikeCounts", "n_bins", self.n_bins)
+        check_number("SpikeCounts.n_bins", self.n_bins, 1, integer=True)
 
     def n_columns(self):
         return self.n_bins
@@ -69,9 +63,8 @@ class FilteredState(_Extractor):
         self.n_points = n_points
 
     def validate(self):
-        if not (isinstance(self.tau, (int, float)) and isfinite(self.tau) and self.tau > 0):
-            raise ValueError(f"FilteredState.tau must be > 0 ms, got {self.tau!r}")
-        _check_positive_int("FilteredState", "n_points", self.n_points)
+        check_number("FilteredState.tau", self.tau, 0.0, low_inclusive=False)
+        check_number("FilteredState.n_points", self.n_points, 1, integer=True)
 
     def n_columns(self):
         return self.n_points

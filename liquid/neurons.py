@@ -12,6 +12,8 @@ from typing import NamedTuple
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from ._limits import MAX_REFRACTORY_STEPS, ms_to_steps
+
 
 class KernelConstants(NamedTuple):
     """Per-step propagators of the exact LIF update (all dimensionless or mV)."""
@@ -129,6 +131,11 @@ class LIF(BaseEstimator):
                 f"LIF.v_reset ({self.v_reset} mV) must be below LIF.v_thresh ({self.v_thresh} mV)"
             )
 
+    def validate_step(self, dt: float) -> None:
+        """Raise ValueError if a refractory period is too long to count in steps of ``dt`` ms."""
+        for name in ("refractory_exc", "refractory_inh"):
+            ms_to_steps(f"LIF.{name}", getattr(self, name), dt, maximum=MAX_REFRACTORY_STEPS)
+
     def kernel_constants(self, dt: float) -> KernelConstants:
         """Propagators of the exact update over one step of ``dt`` ms."""
         decay_m = exp(-dt / self.tau_m)
@@ -159,6 +166,7 @@ class LIF(BaseEstimator):
         """
         n_neurons = is_inhibitory.shape[0]
         bias = self.bias + self.bias_jitter * rng.random(n_neurons)
+        self.validate_step(dt)
         refractory_ms = np.where(is_inhibitory, self.refractory_inh, self.refractory_exc)
         refractory_steps = np.rint(refractory_ms / dt).astype(np.int64)
         v_fixed_point = self.v_rest + bias

@@ -13,11 +13,15 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .kernels import fresh_carry, new_carry, simulate_batch, simulate_sample
+from ._limits import MAX_DELAY_STEPS, check_memory, ms_to_steps
+from ._validation import check_number
+from .kernels import MODE_CURRENT, MODE_RATE, MODE_SPIKES, fresh_carry, new_carry, simulate_batch, simulate_sample
 from .neurons import LIF, KernelConstants
 from .plasticity import NO_STDP, empty_learning_arrays
 from .topology import connection_type_means
 
+#: Largest per-sample seed (the kernels reseed numpy's generator, which takes 32-bit seeds).
+MAX_SEED = 2**31 - 1
 #: Coefficient of variation of synaptic weight magnitudes (gamma distributed).
 WEIGHT_CV = 0.5
 
@@ -97,6 +101,29 @@ class Reservoir:
             self.v_init,
         )
 
+    @property
+    def n_channels(self) -> int:
+        return self.in_indptr.shape[0] - 1
+
+    def _check_drives(self, drives, mode: int) -> list[np.ndarray]:
+        """Every drive as a finite C-contiguous float64 (n_frames >= 1, n_channels) array; the
+        kernels index input synapses by channel and do not bounds-check."""
+        if mode not in (MODE_CURRENT, MODE_RATE, MODE_SPIKES):
+            raise ValueError(f"mode must be one of {MODE_CURRENT, MODE_RATE, MODE_SPIKES}, got {mode!r}")
+        if len(drives) == 0:
+            raise ValueError("no drives to simulate")
+        checked = []
+        for i, drive in enumerate(drives):
+            drive = np.ascontiguousarray(drive, dtype=np.float64)
+            if drive.ndim != 2 or drive.shape[0] == 0 or drive.shape[1] != self.n_channels:
+                raise ValueError(
+                    f"drive {i} has shape {drive.shape}; this liquid takes (n_frames >= 1, {self.n_channels}) arrays"
+                )
+            if not np.isfinite(drive).all():
+                raise ValueError(f"drive {i} contains NaN or infinity")
+            checked.append(drive)
+        return checked
+
     def set_bias(self, bias: np.ndarray) -> None:
         """New background currents (mV); neurons start each sample at their new fixed point."""
         c = self.consts
@@ -126,6 +153,15 @@ class Reservoir:
         (see ``LearningArrays.apply``), summed within each of ``n_groups``
         groups of consecutive samples (default: one group per sample).
         """
+        drives = self._check_drives(drives, mode)
+        seeds = np.asarray(seeds)
+        if seeds.shape != (len(drives),) or seeds.dtype.kind not in "iu":
+            raise ValueError(f"seeds must be {len(drives)} integers, one per drive, got shape {seeds.shape}")
+        if seeds.size and (seeds.min() < 0 or seeds.max() > MAX_SEED):
+            raise ValueError(f"seeds must be in [0, {MAX_SEED}]")
+        check_number("n_bins", n_bins, 0, integer=True)
+        check_number("n_points", n_points, 0, integer=True)
+        check_number("tau_state", tau_state, 0.0, low_inclusive=False)
         learn, stdp = learning if learning is not None else (empty_learning_arrays(), NO_STDP)
         n_samples, n = len(drives), self.n_neurons
         frame_offsets = np.zeros(n_samples + 1, dtype=np.int64)
@@ -182,11 +218,27 @@ class Reservoir:
         (n_frames, n_neurons); memory is O(len(drive) x N), whatever the
         length of the whole stream.
         """
+        (drive,) = self._check_drives([drive], mode)
+        check_number("seed", seed, 0, high=MAX_SEED, integer=True)
+        check_number("tau_state", tau_state, 0.0, low_inclusive=False)
+        if not self._is_state(state):
+            raise ValueError("state is not a streaming state of this liquid; start one with new_state()")
         n_frames = drive.shape[0]
         state_out = np.zeros((self.n_neurons, n_frames))
         self._simulate_one(drive, mode, seed, n_points=n_frames, tau_state=tau_state, state_out=state_out,
                            carry=state)
         return state_out.T
+
+    def _is_state(self, state) -> bool:
+        n, n_slots = self.n_neurons, self.n_slots
+        expected = [(n,)] * 5 + [(n,), (n_slots, n), (n_slots, n), (2,)]
+        dtypes = [np.float64] * 5 + [np.int64, np.float64, np.float64, np.int64]
+        return (
+            isinstance(state, tuple)
+            and len(state) == len(expected)
+            and all(isinstance(a, np.ndarray) and a.shape == shape and a.dtype == dtype and a.flags.c_contiguous
+                    for a, shape, dtype in zip(state, expected, dtypes))
+        )
 
     def record(self, drive: np.ndarray, mode: int, seed: int, trace_neurons=()) -> tuple[pd.DataFrame, np.ndarray]:
         """Simulate one sample and return its spike raster and membrane traces.
@@ -196,8 +248,21 @@ class Reservoir:
         raster : DataFrame with columns ``time`` (ms, spike time) and ``neuron``.
         traces : (n_steps, len(trace_neurons)) membrane potentials (mV).
         """
+        (drive,) = self._check_drives([drive], mode)
+        check_number("seed", seed, 0, high=MAX_SEED, integer=True)
+        trace_neurons = np.asarray(trace_neurons)
+        if trace_neurons.size == 0:
+            trace_neurons = trace_neurons.astype(np.int64)
+        if trace_neurons.ndim != 1 or trace_neurons.dtype.kind not in "iu":
+            raise ValueError(f"trace_neurons must be a 1-D sequence of neuron indices, got {trace_neurons!r}")
+        if trace_neurons.size and (trace_neurons.min() < 0 or trace_neurons.max() >= self.n_neurons):
+            raise ValueError(
+                f"trace_neurons must be in [0, {self.n_neurons}) (this liquid's neurons), got {trace_neurons.tolist()}"
+            )
+        check_memory(f"membrane traces of {trace_neurons.size} neurons",
+                     8.0 * drive.shape[0] * self.steps_per_frame * trace_neurons.size)
         steps, neurons, traces = self._simulate_one(
-            drive, mode, seed, record_raster=True, trace_neurons=np.asarray(trace_neurons, dtype=np.int64)
+            drive, mode, seed, record_raster=True, trace_neurons=trace_neurons.astype(np.int64)
         )
         raster = pd.DataFrame({"time": (steps + 1) * self.dt, "neuron": neurons})
         return raster, traces
@@ -285,8 +350,9 @@ def build_reservoir(
     pre_inh, post_inh = is_inhibitory[pre], is_inhibitory[post]
     mean = connection_type_means(pre_inh, post_inh, weights)
     rec_weights = np.where(pre_inh, -1.0, 1.0) * _gamma_magnitudes(rng, mean)
-    delay_ms = np.where(pre_inh, delay_inh, delay_exc)
-    rec_delays = np.maximum(1, np.rint(delay_ms / dt)).astype(np.int64)
+    delay_steps = [ms_to_steps(name, ms, dt, maximum=MAX_DELAY_STEPS, minimum=1)
+                   for name, ms in (("delay_exc", delay_exc), ("delay_inh", delay_inh))]
+    rec_delays = np.where(pre_inh, delay_steps[1], delay_steps[0]).astype(np.int64)
     rec_indptr, rec_indices, rec_weights, rec_delays = _to_csr(pre, post, n_neurons, rec_weights, rec_delays)
 
     receives = rng.random((n_channels, n_neurons)) < input_fraction

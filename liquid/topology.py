@@ -6,10 +6,12 @@ builder ever forms a dense N x N matrix.
 """
 from __future__ import annotations
 
-from math import isfinite, log, sqrt
+from math import log, pi, sqrt
 
 import numpy as np
 from sklearn.base import BaseEstimator
+
+from ._validation import check_number
 
 Edges = tuple[np.ndarray, np.ndarray]
 
@@ -34,8 +36,11 @@ class RandomSparse(BaseEstimator):
         self.p_connect = p_connect
 
     def validate(self) -> None:
-        if not (isinstance(self.p_connect, (int, float)) and 0.0 <= self.p_connect <= 1.0):
-            raise ValueError(f"RandomSparse.p_connect must be in [0, 1], got {self.p_connect!r}")
+        check_number("RandomSparse.p_connect", self.p_connect, 0.0, high=1.0)
+
+    def expected_synapses(self, n_neurons: int) -> float:
+        """Expected number of synapses of a liquid of ``n_neurons``."""
+        return self.p_connect * n_neurons * max(n_neurons - 1, 0)
 
     def connect(self, is_inhibitory: np.ndarray, rng: np.random.Generator) -> Edges:
         n = is_inhibitory.shape[0]
@@ -63,8 +68,11 @@ class FixedInDegree(BaseEstimator):
         self.in_degree = in_degree
 
     def validate(self) -> None:
-        if not isinstance(self.in_degree, (int, np.integer)) or self.in_degree < 0:
-            raise ValueError(f"FixedInDegree.in_degree must be a non-negative integer, got {self.in_degree!r}")
+        check_number("FixedInDegree.in_degree", self.in_degree, 0, integer=True)
+
+    def expected_synapses(self, n_neurons: int) -> float:
+        """Number of synapses of a liquid of ``n_neurons``."""
+        return float(n_neurons * max(min(self.in_degree, n_neurons - 1), 0))
 
     def connect(self, is_inhibitory: np.ndarray, rng: np.random.Generator) -> Edges:
         n = is_inhibitory.shape[0]
@@ -112,16 +120,20 @@ class MaassColumn(BaseEstimator):
         self.shape = shape
 
     def validate(self) -> None:
-        if not (isinstance(self.lambda_, (int, float)) and isfinite(self.lambda_) and self.lambda_ > 0):
-            raise ValueError(f"MaassColumn.lambda_ must be > 0, got {self.lambda_!r}")
+        check_number("MaassColumn.lambda_", self.lambda_, 0.0, low_inclusive=False)
         for name in ("c_ee", "c_ei", "c_ie", "c_ii"):
-            value = getattr(self, name)
-            if not (isinstance(value, (int, float)) and 0.0 <= value <= 1.0):
-                raise ValueError(f"MaassColumn.{name} must be a probability in [0, 1], got {value!r}")
+            check_number(f"MaassColumn.{name}", getattr(self, name), 0.0, high=1.0)
         if self.shape is not None and (
             len(self.shape) != 3 or any(int(s) != s or s < 1 for s in self.shape)
         ):
             raise ValueError(f"MaassColumn.shape must be three positive integers, got {self.shape!r}")
+
+    def expected_synapses(self, n_neurons: int) -> float:
+        """Upper bound on the expected number of synapses: every neuron in an unbounded grid."""
+        peak = max(self.c_ee, self.c_ei, self.c_ie, self.c_ii)
+        # Sum of exp(-d^2 / lambda^2) over the integer grid ~ (sqrt(pi) lambda)^3, plus the nearest shell.
+        per_neuron = peak * ((pi**0.5 * self.lambda_) ** 3 + 6.0)
+        return n_neurons * min(per_neuron, max(n_neurons - 1, 0))
 
     def grid_shape(self, n_neurons: int) -> tuple[int, int, int]:
         if self.shape is not None:
@@ -152,9 +164,10 @@ class MaassColumn(BaseEstimator):
         occupant[flat] = np.arange(n)
         peak = np.array([[self.c_ee, self.c_ei], [self.c_ie, self.c_ii]])  # [pre type, post type]
         radius = self.lambda_ * sqrt(-log(1e-4))
-        r = int(np.floor(radius))
-        grid = np.arange(-r, r + 1)
-        offsets = np.stack(np.meshgrid(grid, grid, grid, indexing="ij"), axis=-1).reshape(-1, 3)
+        # Offsets beyond the grid's extent reach nobody: a large lambda_ must not mean a huge loop.
+        r = [min(int(np.floor(radius)), int(side) - 1) for side in shape]
+        axes = [np.arange(-ri, ri + 1) for ri in r]
+        offsets = np.stack(np.meshgrid(*axes, indexing="ij"), axis=-1).reshape(-1, 3)
         distance_sq = (offsets**2).sum(axis=1)
         keep = (distance_sq > 0) & (distance_sq <= radius**2)
         pre_type = is_inhibitory.astype(np.int64)
