@@ -15,19 +15,22 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
-from contextlib import nullcontext
+import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from joblib import parallel_config
+from sklearn.base import clone
 
 from . import __version__
 from .datasets.long import from_long_frame, read_table
 from .datasets.registry import BUILTIN
 from .encoders import ENCODERS
-from .estimators import LSMClassifier, LSMRegressor
+from .estimators import LIQUID_PARAMS, LiquidStateMachine, LSMClassifier, LSMRegressor
 from .evaluation import (
     CLASSIFICATION_METRICS,
     REGRESSION_METRICS,
@@ -111,6 +114,7 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--backend", choices=["loky", "threading", "dask"], default="loky")
     run.add_argument("--scheduler", help="Dask scheduler address (tcp://host:port); default: start a LocalCluster")
     run.add_argument("--output", type=Path, help="save per-fold results: .csv, .json or .parquet")
+    run.add_argument("--force", action="store_true", help="overwrite an existing --output file")
     run.add_argument("--debug", action="store_true", help="show tracebacks")
 
     sub.add_parser("datasets", help="list the built-in datasets and whether they are available here")
@@ -158,7 +162,7 @@ def _load_file(args) -> tuple[list, np.ndarray, np.ndarray | None]:
     excluded = [args.groups] if args.groups else []
     if values is None:
         named = {args.sample_col, args.time_col, args.label_col, *excluded}
-        values = [c for c in frame.columns if c not in named and pd.api.types.is_numeric_dtype(frame[c])]
+        values = [c for c in frame.columns if c not in named]
     bunch = from_long_frame(frame, sample=args.sample_col, time=args.time_col, values=values, label=args.label_col)
     groups = None
     if args.groups is not None:
@@ -168,21 +172,37 @@ def _load_file(args) -> tuple[list, np.ndarray, np.ndarray | None]:
 
 
 def _load_npz(path: Path) -> tuple[list, np.ndarray]:
+    arrays = {}
     try:
         with np.load(path, allow_pickle=False) as data:
             if "X" not in data or "y" not in data:
                 raise CLIError(f"{path.name} must hold arrays 'X' and 'y' (and optionally 'lengths')")
-            X, y = data["X"], data["y"]
-            lengths = data["lengths"] if "lengths" in data else None
-    except ValueError as error:
-        if "allow_pickle" in str(error):
-            raise CLIError(f"{path.name}: store ragged X as stacked frames plus 'lengths', not as objects") from None
+            for name in ("X", "y", "lengths"):
+                if name in data:
+                    try:
+                        arrays[name] = data[name]
+                    except ValueError as error:
+                        if "allow_pickle" not in str(error):
+                            raise
+                        hint = ("store ragged X as stacked frames plus 'lengths'" if name == "X"
+                                else "store it as numbers or fixed-width strings")
+                        raise CLIError(f"{path.name}: array {name!r} holds Python objects; {hint}") from None
+    except (ValueError, OSError, EOFError) as error:
         raise CLIError(f"cannot read {path}: {error}") from None
-    except OSError as error:
-        raise CLIError(f"cannot read {path}: {error}") from None
+    X, y, lengths = arrays["X"], arrays["y"], arrays.get("lengths")
+    if y.ndim != 1:
+        raise CLIError(f"{path.name}: y must be 1-D, got shape {y.shape}")
+    if y.dtype.kind == "f" and not np.isfinite(y).all():
+        raise CLIError(f"{path.name}: y has NaN or infinite values (first at index {np.flatnonzero(~np.isfinite(y))[0]})")
     if lengths is not None:
+        if lengths.ndim != 1 or lengths.dtype.kind not in "iu":
+            raise CLIError(f"{path.name}: 'lengths' must be a 1-D array of integers, got {lengths.dtype} {lengths.shape}")
+        if lengths.size == 0 or lengths.min() < 1:
+            raise CLIError(f"{path.name}: every entry of 'lengths' must be >= 1, got {lengths.tolist()[:10]}")
         if X.ndim != 2 or lengths.sum() != X.shape[0]:
-            raise CLIError(f"{path.name}: with 'lengths', X must be (sum(lengths), n_channels)")
+            raise CLIError(
+                f"{path.name}: with 'lengths', X must be (sum(lengths) = {lengths.sum()}, n_channels), got {X.shape}"
+            )
         sequences = np.split(X, np.cumsum(lengths)[:-1])
     else:
         if X.ndim not in (2, 3):
@@ -263,40 +283,75 @@ def _model_and_configs(args, task: str, parallel_tasks: bool):
     model = estimator(**model_params(config, task))
     configs = [model_params(c, task) for c in expand_grid(grid)]
     labels = [", ".join(f"{k}={v}" for k, v in c.items()) or "default" for c in expand_grid(grid)]
-    return model, configs, labels, grid
+    return model, configs, labels, grid, config
 
 
 # -- output ---------------------------------------------------------------------------------------
+def _fold_columns(metrics: tuple[str, ...], several_configs: bool) -> list[str]:
+    return (["config"] if several_configs else []) + ["fold", *metrics, "fit_s", "predict_s", "rate_hz"]
+
+
+def _fold_header(columns: list[str]) -> str:
+    return " ".join(f"{c:>{max(len(c), 6)}}" for c in columns)
+
+
+def _fold_line(row: dict, columns: list[str]) -> str:
+    cells = []
+    for c in columns:
+        value = row[c]
+        text = f"{value:.3f}" if isinstance(value, float) else str(value)
+        cells.append(f"{text:>{max(len(c), 6)}}")
+    return " ".join(cells)
+
+
 def _summary(results: pd.DataFrame, metrics: tuple[str, ...], labels: list[str]) -> str:
-    columns = ["config", "fold", *metrics, "fit_s", "predict_s", "rate_hz"]
-    per_fold = results[columns].sort_values(["config", "fold"])
-    if len(labels) == 1:
-        per_fold = per_fold.drop(columns="config")
-    lines = [per_fold.to_string(index=False, float_format=lambda v: f"{v:.3f}"), ""]
     rows = []
     for config_id, group in results.groupby("config"):
         row = {"configuration": labels[config_id]}
         for metric in (*metrics, "fit_s", "predict_s"):
             row[metric] = f"{group[metric].mean():.3f} ± {group[metric].std(ddof=0):.3f}"
         rows.append(row)
-    lines.append("mean ± std over folds:")
-    lines.append(pd.DataFrame(rows).to_string(index=False))
-    return "\n".join(lines)
+    return "\nmean ± std over folds:\n" + pd.DataFrame(rows).to_string(index=False)
 
 
-def _save(results: pd.DataFrame, path: Path) -> None:
+def _check_output(path: Path, force: bool) -> None:
+    """Fail before the run, not after it, when the results could not be saved."""
+    if path.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise CLIError(f"--output must end in .csv, .json or .parquet, got {path.name!r}")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise CLIError(f"--output folder {folder} does not exist")
+    if not os.access(folder, os.W_OK):
+        raise CLIError(f"--output folder {folder} is not writable")
+    if path.exists() and not force:
+        raise CLIError(f"--output {path} exists; pass --force to overwrite it")
+    if path.exists() and path.is_dir():
+        raise CLIError(f"--output {path} is a folder")
+
+
+def _save(results: pd.DataFrame, path: Path) -> Path:
+    """Write atomically (a temporary file in the same folder, then a rename); return the path written."""
     suffix = path.suffix.lower()
-    if suffix == ".csv":
-        results.to_csv(path, index=False)
-    elif suffix == ".json":
-        results.to_json(path, orient="records", indent=2)
-    else:
+    if suffix == ".parquet":
         try:
-            results.to_parquet(path, index=False)
+            import pyarrow  # noqa: F401
         except ImportError:
-            fallback = path.with_suffix(".csv")
-            results.to_csv(fallback, index=False)
-            raise CLIError(f"writing Parquet needs pyarrow (pip install pyarrow); results saved to {fallback}") from None
+            path, suffix = path.with_suffix(".csv"), ".csv"
+            print("writing Parquet needs pyarrow (pip install pyarrow); saving CSV instead", file=sys.stderr)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
+    os.close(handle)
+    try:
+        if suffix == ".csv":
+            results.to_csv(temporary, index=False)
+        elif suffix == ".json":
+            results.to_json(temporary, orient="records", indent=2)
+        else:
+            results.to_parquet(temporary, index=False)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    return path
 
 
 class _Progress:
@@ -321,6 +376,16 @@ class _Progress:
         elif self.plain:
             print(f"\rfolds {self.done}/{self.total}", end="", file=sys.stderr, flush=True)
 
+    def write(self, line: str) -> None:
+        """Print a result line on stdout without garbling the bar."""
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stdout)
+            sys.stdout.flush()
+            return
+        if self.plain:
+            print("\r" + " " * 30 + "\r", end="", file=sys.stderr, flush=True)
+        print(line, flush=True)
+
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
@@ -332,7 +397,7 @@ def _backend_context(args):
     if args.backend != "dask":
         if args.scheduler:
             raise CLIError("--scheduler needs --backend dask")
-        return nullcontext(None), args.backend
+        return None, args.backend
     try:
         from distributed import Client, LocalCluster
     except ImportError:
@@ -347,9 +412,29 @@ def _backend_context(args):
     return client, "dask"
 
 
+class _Terminated(Exception):
+    """SIGTERM arrived: stop like Ctrl-C, saving the finished folds."""
+
+
+def _raise_terminated(signum, frame):
+    raise _Terminated()
+
+
+def _stop_workers(client) -> None:
+    """No worker outlives the command: close the Dask client and cluster, kill loky's reusable pool."""
+    if client is not None:
+        cluster = getattr(client, "cluster", None)
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    from joblib.externals.loky import get_reusable_executor
+
+    get_reusable_executor().shutdown(wait=False, kill_workers=True)
+
+
 def _cv(args) -> int:
-    if args.output is not None and args.output.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise CLIError(f"--output must end in .csv, .json or .parquet, got {args.output.name!r}")
+    if args.output is not None:
+        _check_output(args.output, args.force)
     X, y, groups, task, dataset = _load_data(args)
     if task == "regression":
         try:
@@ -357,45 +442,63 @@ def _cv(args) -> int:
         except ValueError:
             raise CLIError("--task regression needs a numeric target column") from None
     parallel_tasks = args.n_jobs != 1 or args.backend == "dask"
-    model, configs, labels, grid = _model_and_configs(args, task, parallel_tasks)
+    model, configs, labels, grid, settings = _model_and_configs(args, task, parallel_tasks)
+    for config in configs:  # bad parameters fail here, in one line, before the header
+        candidate = clone(model).set_params(**config)
+        LiquidStateMachine(**{name: getattr(candidate, name) for name in LIQUID_PARAMS})._validate_params()
     splits = make_splits(y, task=task, folds=args.folds, repeats=args.repeats, groups=groups,
                          test_size=args.test_size, seed=args.seed)
     metrics = CLASSIFICATION_METRICS if task == "classification" else REGRESSION_METRICS
-    client, backend = _backend_context(args)
+    split_name = f"hold-out {args.test_size}" if args.test_size else f"{args.folds}-fold x {args.repeats}"
+    # The header and every fold's row are printed as soon as they are known, also when piped.
+    print(f"liquid cv: {dataset} ({task}, {len(X)} sequences), {split_name}"
+          f"{', grouped by ' + args.groups if groups is not None else ''}, seed {args.seed}", flush=True)
+    columns = _fold_columns(metrics, len(configs) > 1)
+    print(_fold_header(columns), flush=True)
     rows: list[dict] = []
     progress = _Progress(len(configs) * len(splits))
+    client = None
+    previous_handler = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        with parallel_config(backend=backend), (client if client is not None else nullcontext()):
+        client, backend = _backend_context(args)
+        with parallel_config(backend=backend):
             n_jobs = -1 if backend == "dask" else args.n_jobs
             for row in cross_validate_configs(model, configs, X, y, splits, task=task, n_jobs=n_jobs):
                 rows.append(row)
+                progress.write(_fold_line(row, columns))
                 progress.update()
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, _Terminated) as stop:
         progress.close()
-        target = args.output or Path("liquid-cv-interrupted.csv")
+        what = "terminated" if isinstance(stop, _Terminated) else "interrupted"
         if rows:
-            _save(_with_config_columns(pd.DataFrame(rows), grid, dataset, args.seed), target)
-            print(f"interrupted: saved {len(rows)} finished folds to {target}", file=sys.stderr)
+            target = args.output or Path("liquid-cv-interrupted.csv")
+            if target.exists() and target != args.output:
+                target = Path(tempfile.mkstemp(prefix="liquid-cv-interrupted-", suffix=".csv", dir=".")[1])
+            written = _save(_with_config_columns(pd.DataFrame(rows), grid, settings, dataset, args.seed), target)
+            print(f"{what}: saved {len(rows)} finished folds to {written}", file=sys.stderr)
         else:
-            print("interrupted before any fold finished; nothing saved", file=sys.stderr)
-        return 130
+            print(f"{what} before any fold finished; nothing saved", file=sys.stderr)
+        return 130 if isinstance(stop, KeyboardInterrupt) else 143
+    finally:
+        signal.signal(signal.SIGTERM, previous_handler)
+        _stop_workers(client)
     progress.close()
-    results = _with_config_columns(pd.DataFrame(rows), grid, dataset, args.seed)
-    split_name = f"hold-out {args.test_size}" if args.test_size else f"{args.folds}-fold x {args.repeats}"
-    print(f"liquid cv: {dataset} ({task}, {len(X)} sequences), {split_name}"
-          f"{', grouped by ' + args.groups if groups is not None else ''}, seed {args.seed}")
-    print(_summary(results, metrics, labels))
+    results = _with_config_columns(pd.DataFrame(rows), grid, settings, dataset, args.seed)
+    print(_summary(results, metrics, labels), flush=True)
     if args.output is not None:
-        _save(results, args.output)
-        print(f"saved {len(results)} rows to {args.output}", file=sys.stderr)
+        written = _save(results, args.output)
+        print(f"saved {len(results)} rows to {written}", file=sys.stderr)
     return 0
 
 
-def _with_config_columns(results: pd.DataFrame, grid, dataset: str, seed: int) -> pd.DataFrame:
+def _with_config_columns(results: pd.DataFrame, grid, settings: dict, dataset: str, seed: int) -> pd.DataFrame:
+    """Per-fold rows with every model setting given (options, config file, grid) as columns."""
     results = results.sort_values(["config", "fold"]).reset_index(drop=True)
-    names = list(grid)
     combos = expand_grid(grid)
-    for name in names:
+    for name, value in settings.items():
+        if name not in grid and name not in ("random_state", "n_jobs"):
+            results[name] = str(value) if isinstance(value, (list, dict)) else value
+    for name in grid:
         results[name] = [combos[c][name] for c in results["config"]]
     results.insert(0, "dataset", dataset)
     results["seed"] = seed
@@ -413,15 +516,22 @@ def _datasets() -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _build_parser().parse_args(argv)
     try:
+        args = _build_parser().parse_args(argv)
         return _datasets() if args.command == "datasets" else _cv(args)
-    except (CLIError, ValueError, TypeError, OSError, ImportError) as error:
-        if getattr(args, "debug", False):
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the command line shows one line, --debug the traceback
+        if "--debug" in (sys.argv[1:] if argv is None else argv):
             raise
-        message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        text = str(error).strip()
+        message = text.splitlines()[0] if text else type(error).__name__
+        user_error = isinstance(error, (CLIError, ValueError, TypeError, OSError, ImportError, MemoryError))
+        if not user_error:
+            message = f"{type(error).__name__}: {message} (run with --debug for the traceback)"
         print(f"liquid: error: {message}", file=sys.stderr)
-        return 2
+        return 2 if user_error else 1
 
 
 if __name__ == "__main__":

@@ -466,7 +466,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         return tags
 
 
-_LIQUID_PARAMS = LiquidStateMachine._get_param_names()
+LIQUID_PARAMS = LiquidStateMachine._get_param_names()
 
 
 def _check_y_given(estimator, y) -> None:
@@ -528,7 +528,7 @@ class _LiquidReadout(BaseEstimator):
 
     def _fit_readout(self, X, y):
         """Fit the liquid on X and the readout on its features; y is already validated."""
-        liquid = LiquidStateMachine(**{name: getattr(self, name) for name in _LIQUID_PARAMS})
+        liquid = LiquidStateMachine(**{name: getattr(self, name) for name in LIQUID_PARAMS})
         features = liquid.fit_transform(X)
         if len(y) != features.shape[0]:
             raise ValueError(f"X has {features.shape[0]} sequences but y has {len(y)} targets")

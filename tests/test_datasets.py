@@ -157,11 +157,50 @@ def test_fetch_fsdd_verifies_the_checksum_and_unpacks(tmp_path):
     with pytest.raises(ValueError, match="checksum mismatch"):
         fetch_fsdd(home, url=archive.as_uri(), sha256="0" * 64)
     assert not (home / "fsdd").exists()  # nothing half-written
-    folder = fetch_fsdd(home, url=archive.as_uri(), sha256=digest)
+    with pytest.raises(ValueError, match="do not match the pinned release"):
+        fetch_fsdd(home, url=archive.as_uri(), sha256=digest)  # a valid archive, but not FSDD v1.0.10
+    assert not (home / "fsdd").exists()
+    folder = fetch_fsdd(home, url=archive.as_uri(), sha256=digest, content_sha256=None)
     bunch = load_fsdd(folder)
     assert len(bunch.X) == 12 and (bunch.split == "test").sum() == 10
     archive.unlink()  # already there: no second download
     assert fetch_fsdd(home, url=archive.as_uri()) == folder
+
+
+@pytest.mark.skipif(not (SHARED / "fsdd").is_dir(), reason="FSDD recordings not in ../shared/data")
+def test_pinned_content_digest_matches_the_release(tmp_path):
+    archive = tmp_path / "release.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for wav in sorted((SHARED / "fsdd").glob("*.wav")):
+            zf.write(wav, f"free-spoken-digit-dataset-1.0.10/recordings/{wav.name}")
+    folder = fetch_fsdd(tmp_path / "home", url=archive.as_uri())
+    assert len(list(folder.glob("*.wav"))) == 3000
+
+
+def test_fetch_fails_cleanly_on_bad_downloads(tmp_path, monkeypatch):
+    import socket
+    import threading
+
+    from liquid.datasets import fsdd
+
+    home = tmp_path / "home"
+    not_zip = tmp_path / "page.zip"
+    not_zip.write_text("<html>not found</html>")
+    with pytest.raises(ValueError, match="not a zip archive"):
+        fetch_fsdd(home, url=not_zip.as_uri())
+    with pytest.raises(ConnectionError, match="cannot download"):
+        fetch_fsdd(home, url=(tmp_path / "missing.zip").as_uri())
+    # A server that accepts the connection and never answers: the timeout ends the wait.
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(server.accept()), daemon=True).start()
+    monkeypatch.setattr(fsdd, "TIMEOUT_S", 1.0)
+    with pytest.raises(ConnectionError, match="timed out"):
+        fetch_fsdd(home, url=f"http://127.0.0.1:{server.getsockname()[1]}/fsdd.zip")
+    server.close()
+    assert not home.exists() or not any(home.iterdir())  # no temporary folder left behind
 
 
 def test_fetch_rejects_an_archive_without_recordings(tmp_path):

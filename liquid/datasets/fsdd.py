@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import tempfile
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -109,6 +110,16 @@ def load_fsdd(path: str | os.PathLike | None = None, split: str = "official") ->
     )
 
 
+#: SHA-256 of the recordings of FSDD v1.0.10: of the lines "{file name} {sha256 of the file}\n",
+#: sorted by name, of its 3,000 WAV files. Independent of how the archive is zipped.
+FSDD_CONTENT_SHA256 = "dbd573d7cafe79c4b49f65718115e1304e24e067fa39eff18a660dc6cb9c360f"
+#: Seconds a download may stall before it is abandoned.
+TIMEOUT_S = 60.0
+#: Largest archive and largest single recording accepted (bytes): FSDD is ~10 MB, a recording ~20 kB.
+MAX_ARCHIVE_BYTES = 200 * 2**20
+MAX_MEMBER_BYTES = 2 * 2**20
+
+
 def _sha256(path: Path) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
@@ -117,8 +128,51 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def recordings_sha256(folder: str | os.PathLike) -> str:
+    """The content digest of a folder of recordings (see ``FSDD_CONTENT_SHA256``)."""
+    lines = [f"{p.name} {_sha256(p)}\n" for p in sorted(Path(folder).iterdir()) if _NAME.match(p.name)]
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
+
+
+def _download(url: str, archive: Path) -> None:
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response, open(archive, "wb") as out:
+            received = 0
+            for block in iter(lambda: response.read(1 << 16), b""):
+                received += len(block)
+                if received > MAX_ARCHIVE_BYTES:
+                    raise ValueError(f"{url} is larger than {MAX_ARCHIVE_BYTES // 2**20} MiB; not an FSDD archive")
+                out.write(block)
+    except (urllib.error.URLError, TimeoutError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise ConnectionError(
+            f"cannot download {url}: {reason}. Download the FSDD recordings by hand and pass their folder "
+            "to load_fsdd(path=...) or set LIQUID_DATA"
+        ) from None
+
+
+def _extract_recordings(archive: Path, staging: Path, url: str) -> None:
+    """Stream every recordings/{digit}_{speaker}_{index}.wav member to ``staging`` (bounded in size)."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            for info in zf.infolist():
+                name = Path(info.filename).name
+                if "recordings/" not in info.filename or not _NAME.match(name):
+                    continue
+                if info.file_size > MAX_MEMBER_BYTES:
+                    raise ValueError(f"{url}: {info.filename} is {info.file_size} bytes, too large for a recording")
+                with zf.open(info) as member, open(staging / name, "wb") as out:
+                    shutil.copyfileobj(member, out, 1 << 16)
+    except zipfile.BadZipFile:
+        raise ValueError(f"{url} is not a zip archive") from None
+
+
 def fetch_fsdd(
-    data_home_: str | os.PathLike | None = None, *, url: str = FSDD_URL, sha256: str | None = None
+    data_home_: str | os.PathLike | None = None,
+    *,
+    url: str = FSDD_URL,
+    sha256: str | None = None,
+    content_sha256: str | None = FSDD_CONTENT_SHA256,
 ) -> Path:
     """Download the FSDD archive, check it and unpack its recordings.
 
@@ -129,13 +183,23 @@ def fetch_fsdd(
     url : str
         Archive (zip) holding a ``recordings/`` folder of WAV files.
     sha256 : str, optional
-        Expected SHA-256 of the archive; a mismatch raises and keeps nothing.
-        Without it the digest of what was downloaded is printed so that you
-        can pin it.
+        Expected SHA-256 of the archive file itself.
+    content_sha256 : str or None, default=FSDD_CONTENT_SHA256
+        Expected :func:`recordings_sha256` of the unpacked recordings (pinned
+        for v1.0.10, the release at ``FSDD_URL``); ``None`` skips the check
+        (another release or a mirror you trust). Any mismatch raises and
+        keeps nothing.
 
     Returns
     -------
     The folder of the recordings (already there: returned without download).
+
+    Raises
+    ------
+    ConnectionError
+        The download failed or stalled for ``TIMEOUT_S`` seconds.
+    ValueError
+        Not a zip archive, no recordings in it, or a checksum mismatch.
     """
     target = data_home(data_home_) / "fsdd"
     try:
@@ -143,23 +207,23 @@ def fetch_fsdd(
     except FileNotFoundError:
         pass
     target.parent.mkdir(parents=True, exist_ok=True)
+    # Everything happens in a temporary folder that is removed on every path out.
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         archive = Path(tmp) / "fsdd.zip"
-        with urllib.request.urlopen(url) as response, open(archive, "wb") as out:
-            shutil.copyfileobj(response, out)
+        _download(url, archive)
         digest = _sha256(archive)
         if sha256 is not None and digest != sha256.lower():
             raise ValueError(f"checksum mismatch for {url}: expected sha256 {sha256}, got {digest}")
-        if sha256 is None:
-            print(f"fetch_fsdd: downloaded {url} (sha256 {digest})")
         staging = Path(tmp) / "recordings"
         staging.mkdir()
-        with zipfile.ZipFile(archive) as zf:
-            for member in zf.namelist():
-                name = Path(member).name
-                if "recordings/" in member and _NAME.match(name):
-                    (staging / name).write_bytes(zf.read(member))
+        _extract_recordings(archive, staging, url)
         if not any(staging.iterdir()):
             raise ValueError(f"{url} holds no recordings/{{digit}}_{{speaker}}_{{index}}.wav files")
+        content = recordings_sha256(staging)
+        if content_sha256 is not None and content != content_sha256.lower():
+            raise ValueError(
+                f"the recordings in {url} do not match the pinned release (content sha256 {content}, expected "
+                f"{content_sha256}); pass content_sha256=None to accept another release"
+            )
         staging.rename(target)  # appears complete or not at all
     return target

@@ -60,15 +60,20 @@ def from_long_frame(
     missing = [c for c in named + list(values or []) if c not in frame.columns]
     if missing:
         raise ValueError(f"column(s) {missing} not in the table; its columns are {list(frame.columns)}")
-    if values is None:
-        values = [c for c in frame.columns if c not in named and pd.api.types.is_numeric_dtype(frame[c])]
-        if not values:
-            raise ValueError("no numeric value columns besides the sample/time/label columns")
-    non_numeric = [c for c in values if not pd.api.types.is_numeric_dtype(frame[c])]
-    if non_numeric:
-        raise ValueError(f"value column(s) {non_numeric} are not numeric")
     if frame.empty:
         raise ValueError("the table has no rows")
+    if values is None:
+        # Every other column is a channel: a column that is not numeric is an error, never silently dropped.
+        values = [c for c in frame.columns if c not in named]
+        if not values:
+            raise ValueError("no value columns besides the sample/time/label columns")
+    for column in values:
+        _check_numeric(frame, column)
+    for column in (sample, label):
+        if column is not None and frame[column].isna().any():
+            raise ValueError(f"column {column!r} is empty at row {_first(frame[column].isna())}; every row needs one")
+    if time is not None:
+        frame = frame.assign(**{time: _sortable_time(frame, time)})
     if frame[values].isna().any().any():
         bad = frame[values].isna().any(axis=1).to_numpy().nonzero()[0][0]
         raise ValueError(f"missing values in the value columns (first at row {bad}); impute or drop them first")
@@ -88,6 +93,42 @@ def from_long_frame(
                 raise ValueError(f"sample {sample_id!r} has {len(labels)} different labels; one label per sample")
             y.append(labels[0])
     return Bunch(X=X, y=np.array(y) if label is not None else None, sample_ids=np.array(ids), channel_names=values)
+
+
+def _first(mask: pd.Series) -> int:
+    """Row number (0-based, data rows) of the first True."""
+    return int(np.flatnonzero(mask.to_numpy())[0])
+
+
+def _check_numeric(frame: pd.DataFrame, column: str) -> None:
+    if pd.api.types.is_bool_dtype(frame[column]) or not pd.api.types.is_numeric_dtype(frame[column]):
+        converted = pd.to_numeric(frame[column], errors="coerce")
+        bad = converted.isna() & frame[column].notna()
+        if bad.any() or pd.api.types.is_bool_dtype(frame[column]):
+            row = _first(bad) if bad.any() else 0
+            raise ValueError(
+                f"value column {column!r} is not numeric: row {row} holds {frame[column].iloc[row]!r}; "
+                "fix the cell or leave the column out (value columns)"
+            )
+
+
+def _sortable_time(frame: pd.DataFrame, time: str) -> pd.Series:
+    """The time column as numbers or timestamps, never as text (which sorts "10" before "2")."""
+    column = frame[time]
+    if column.isna().any():
+        raise ValueError(f"time column {time!r} is empty at row {_first(column.isna())}")
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
+        return column
+    numbers = pd.to_numeric(column, errors="coerce")
+    if numbers.notna().all():
+        return numbers
+    try:
+        return pd.to_datetime(column, format="mixed")
+    except (ValueError, TypeError):
+        row = _first(numbers.isna())
+        raise ValueError(
+            f"time column {time!r} is neither numeric nor a timestamp: row {row} holds {column.iloc[row]!r}"
+        ) from None
 
 
 def load_long(path: str | os.PathLike, **columns) -> Bunch:

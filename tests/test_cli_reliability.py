@@ -1,0 +1,147 @@
+"""The command line and the file loaders under bad files, signals and pipes: no lost work, no silent garbage."""
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from liquid.datasets.long import from_long_frame
+
+
+def _command():
+    exe = shutil.which("liquid")
+    return [exe] if exe else [sys.executable, "-m", "liquid"]
+
+
+def _liquid(*args, cwd=None):
+    return subprocess.run(_command() + [str(a) for a in args], capture_output=True, text=True, cwd=cwd, timeout=600)
+
+
+def _frame(**overrides):
+    frame = pd.DataFrame({"sample": [0, 0, 1, 1], "time": [0, 1, 0, 1], "a": [1.0, 2.0, 3.0, 4.0],
+                          "b": [0.5, 0.5, 0.1, 0.2], "label": ["x", "x", "y", "y"]})
+    for column, values in overrides.items():
+        frame[column] = values
+    return frame
+
+
+# -- long-format tables ----------------------------------------------------------------------
+def test_a_non_numeric_cell_is_an_error_naming_column_and_row_not_a_dropped_column():
+    with pytest.raises(ValueError, match=r"value column 'b' is not numeric: row 2 holds 'oops'"):
+        from_long_frame(_frame(b=[0.5, 0.5, "oops", 0.2]))
+
+
+def test_missing_labels_and_sample_ids_are_errors():
+    with pytest.raises(ValueError, match="column 'label' is empty at row 1"):
+        from_long_frame(_frame(label=["x", None, "y", "y"]))
+    with pytest.raises(ValueError, match="column 'sample' is empty at row 3"):
+        from_long_frame(_frame(sample=[0, 0, 1, np.nan]))
+
+
+def test_text_times_sort_as_numbers_or_timestamps():
+    frame = pd.DataFrame({"sample": [0] * 3, "time": ["10", "2", "1"], "a": [3.0, 2.0, 1.0], "label": ["x"] * 3})
+    assert from_long_frame(frame).X[0][:, 0].tolist() == [1.0, 2.0, 3.0]
+    stamps = ["2024-01-01 00:00:10", "2024-01-01 00:00:02", "2024-01-01 00:00:01"]
+    assert from_long_frame(frame.assign(time=stamps)).X[0][:, 0].tolist() == [1.0, 2.0, 3.0]
+    with pytest.raises(ValueError, match="time column 'time' is neither numeric nor a timestamp"):
+        from_long_frame(frame.assign(time=["a", "b", "c"]))
+
+
+def test_cli_does_not_train_on_a_column_it_silently_dropped(tmp_path):
+    path = tmp_path / "bad.csv"
+    _frame(b=[0.5, 0.5, "oops", 0.2]).to_csv(path, index=False)
+    result = _liquid("cv", "--data", path, "--folds", 2)
+    assert result.returncode == 2 and "value column 'b' is not numeric" in result.stderr
+
+
+# -- .npz files ----------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "arrays, message",
+    [
+        ({"X": np.zeros((450, 2)), "y": np.array([0, 1]), "lengths": np.array([-1, 451])}, "must be >= 1"),
+        ({"X": np.zeros((450, 2)), "y": np.array([0, 1]), "lengths": np.array([1.5, 448.5])}, "integers"),
+        ({"X": np.zeros((4, 3, 2)), "y": np.array([0, 1, np.nan, 1])}, "y has NaN"),
+        ({"X": np.zeros((2, 3, 2)), "y": np.array(["a", None], dtype=object)}, "array 'y' holds Python objects"),
+    ],
+)
+def test_npz_files_are_read_exactly_or_refused(tmp_path, arrays, message):
+    path = tmp_path / "data.npz"
+    np.savez(path, **arrays)
+    result = _liquid("cv", "--data", path, "--folds", 2)
+    assert result.returncode == 2 and message in result.stderr, result.stderr
+
+
+# -- output files ---------------------------------------------------------------------------------
+def test_output_is_checked_before_the_run(tmp_path):
+    started = time.perf_counter()
+    result = _liquid("cv", "--output", tmp_path / "missing" / "out.csv")
+    assert result.returncode == 2 and "does not exist" in result.stderr
+    assert "fold" not in result.stdout  # nothing ran
+    existing = tmp_path / "out.csv"
+    existing.write_text("keep me")
+    result = _liquid("cv", "--folds", 2, "--n-neurons", 50, "--output", existing)
+    assert result.returncode == 2 and "--force" in result.stderr and existing.read_text() == "keep me"
+    assert time.perf_counter() - started < 120
+    result = _liquid("cv", "--folds", 2, "--n-neurons", 50, "--output", existing, "--force")
+    assert result.returncode == 0
+    saved = pd.read_csv(existing)
+    assert len(saved) == 2 and (saved["n_neurons"] == 50).all()  # the model settings travel with the rows
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_piped_output_shows_header_and_first_fold_before_the_end_and_sigterm_saves_them(tmp_path):
+    out = tmp_path / "partial.csv"
+    process = subprocess.Popen(
+        _command() + ["cv", "--dataset", "temporal_order", "--folds", "3", "--repeats", "30", "--n-neurons", "200",
+                      "--output", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        header = process.stdout.readline()
+        columns = process.stdout.readline()
+        first_fold = process.stdout.readline()
+        assert header.startswith("liquid cv: temporal_order") and "fold" in columns
+        assert first_fold.split()[0] == "0"
+        assert process.poll() is None  # the run is still going: rows arrive as folds finish
+        process.send_signal(signal.SIGTERM)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 143
+    assert "terminated: saved" in stderr
+    assert len(pd.read_csv(out)) >= 1
+
+
+def test_internal_errors_are_one_line_without_debug(tmp_path):
+    garbage = tmp_path / "nul.csv"
+    garbage.write_bytes(b"\0" * 4096)
+    result = _liquid("cv", "--data", garbage)
+    assert result.returncode in (1, 2) and "Traceback" not in result.stderr
+    assert result.stderr.startswith("liquid: error:")
+
+
+@pytest.mark.skipif(not hasattr(os, "getpgid"), reason="process groups are POSIX")
+def test_parallel_workers_do_not_outlive_the_command(tmp_path):
+    before = _processes_named("loky")
+    result = _liquid("cv", "--dataset", "temporal_order", "--folds", 2, "--n-neurons", 50, "--n-jobs", 2)
+    assert result.returncode == 0
+    time.sleep(1.0)
+    assert _processes_named("loky") <= before
+
+
+def _processes_named(fragment: str) -> set[int]:
+    found = set()
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else []:
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as handle:
+                    if fragment.encode() in handle.read():
+                        found.add(int(entry))
+            except OSError:
+                continue
+    return found
