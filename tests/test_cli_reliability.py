@@ -145,3 +145,22 @@ def _processes_named(fragment: str) -> set[int]:
             except OSError:
                 continue
     return found
+
+
+def test_ctrl_c_stops_a_dask_run_and_saves_the_finished_folds(tmp_path):
+    pytest.importorskip("distributed")
+    out = tmp_path / "dask.csv"
+    process = subprocess.Popen(
+        _command() + ["cv", "--dataset", "temporal_order", "--folds", "3", "--repeats", "20", "--n-neurons", "100",
+                      "--backend", "dask", "--n-jobs", "2", "--output", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        for _ in range(3):  # header, columns, first fold
+            process.stdout.readline()
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 130 and "interrupted: saved" in stderr
+    assert len(pd.read_csv(out)) >= 1

@@ -192,3 +192,71 @@ def test_fuzz_neuron_parameters(X, param, value):
 def test_classifier_rejects_mismatched_labels(X):
     with pytest.raises(ValueError, match="6 sequences but y has 5"):
         LSMClassifier(30, random_state=0).fit(X, [0, 1, 0, 1, 0])
+
+
+# -- property-based: encoders, loaders, command line ----------------------------------------------
+FUZZ_FILES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@FUZZ
+@given(
+    name=st.sampled_from(["current", "poisson", "delta", "spikes", "bsa", "population"]),
+    scale=st.sampled_from([0.0, 1e-300, 1.0, 1e6, 1e90]),
+    offset=st.sampled_from([0.0, -5.0, 1e50]),
+    length=st.integers(1, 30),
+)
+def test_fuzz_encoders_give_finite_drive_or_a_clear_error(name, scale, offset, length):
+    from liquid.encoders import ENCODERS
+
+    rng = np.random.default_rng(length)
+    X = [offset + scale * rng.standard_normal((length, 2)) for _ in range(3)]
+    encoder = ENCODERS[name]()
+    try:
+        drives = encoder.fit(X).transform(X)
+    except ValueError as error:
+        assert str(error)
+        return
+    assert all(np.isfinite(d).all() and d.shape[0] == length for d in drives)
+
+
+@FUZZ_FILES
+@given(content=st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
+def test_fuzz_files_give_a_clear_error_or_data(tmp_path_factory, content):
+    from liquid.datasets import load_long, load_ts, read_timeseries_csv
+
+    folder = tmp_path_factory.mktemp("fuzz")
+    for suffix, loader in ((".ts", load_ts), (".csv", load_long), (".csv", read_timeseries_csv)):
+        path = folder / f"data{suffix}"
+        path.write_bytes(content)
+        try:
+            loaded = loader(path)
+        except (ValueError, OSError) as error:
+            assert str(error)
+            continue
+        assert loaded is not None
+
+
+@FUZZ_FILES
+@given(
+    option=st.sampled_from(["--folds", "--repeats", "--test-size", "--n-neurons", "--input-scale", "--dt",
+                            "--frame-duration", "--n-jobs", "--seed", "--grid"]),
+    value=st.sampled_from(["0", "-1", "1e300", "nan", "inf", "abc", "", "1", "0.5", "n_neurons=", "x=1"]),
+)
+def test_fuzz_command_line_options_give_one_line_errors_or_results(tmp_path_factory, capsys, option, value):
+    from liquid import cli
+
+    folder = tmp_path_factory.mktemp("cli")
+    argv = ["cv", "--dataset", "temporal_order", "--folds", "2", "--n-neurons", "20", option, value,
+            "--output", str(folder / "out.csv")]
+    capsys.readouterr()  # hypothesis reuses the fixture: drop the previous example's output
+    try:
+        code = cli.main(argv)
+    except SystemExit as exit_:  # argparse: usage error on the command line
+        assert exit_.code == 2
+        return
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    if code == 0:
+        assert (folder / "out.csv").exists()
+    else:
+        assert code == 2 and captured.err.startswith("liquid: error:"), captured.err
