@@ -11,7 +11,7 @@ never O(N^2).
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 # Input modes: how the encoded drive of a frame enters the liquid.
 MODE_CURRENT = 0  # drive is a current (mV per unit weight) held over the frame
@@ -20,10 +20,10 @@ MODE_SPIKES = 2  # drive is a spike count per channel, delivered at frame start
 
 
 @njit(cache=True)
-def _inject_spikes(channel, count, in_indptr, in_indices, in_weights, i_exc, i_inh):
+def _inject_spikes(channel, count, in_indptr, in_indices, in_weights, i_exc, i_inh, merged):
     for k in range(in_indptr[channel], in_indptr[channel + 1]):
         w = in_weights[k] * count
-        if w >= 0.0:
+        if w >= 0.0 or merged:
             i_exc[in_indices[k]] += w
         else:
             i_inh[in_indices[k]] += w
@@ -46,9 +46,9 @@ def _depression(w, low, high, trace, stdp):
 
 
 @njit(cache=True)
-def _input_spike_stdp(channel, count, in_indptr, in_indices, in_weights, in_plastic, in_low, in_high, y_post, x_in,
-                      stdp, dw_in):
+def _input_spike_stdp(channel, count, in_indptr, in_indices, in_weights, learn, y_post, x_in, stdp, dw_in):
     """An input spike depresses its plastic synapses onto neurons that fired before it."""
+    in_plastic, in_low, in_high = learn[8], learn[9], learn[10]
     for k in range(in_indptr[channel], in_indptr[channel + 1]):
         if in_plastic[k]:
             dw_in[k] += count * _depression(abs(in_weights[k]), in_low[k], in_high[k], y_post[in_indices[k]], stdp)
@@ -71,21 +71,142 @@ def _potentiate_incoming(n, n_rec, post_ptr, csc_pre, csc_plastic, csc_high, csc
             dw_in[n_in + idx] += _potentiation(in_csc_weight[idx], in_csc_high[idx], x_in[in_csc_channel[idx]], stdp)
 
 
+# Counter-based random numbers: draw k of stream `key` is a pure function of (key, k), so a sample
+# cut into chunks, run on any thread or in any batch draws exactly the same numbers, with no
+# generator state to carry or reseed (SplitMix64 finaliser; Steele, Lea & Flood 2014).
+_GOLDEN = np.uint64(0x9E3779B97F4A7C15)
+_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX2 = np.uint64(0x94D049BB133111EB)
+_TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
+
+
 @njit(cache=True)
-def fresh_carry():
+def _uniform(key, counter):
+    """A uniform number in [0, 1): draw ``counter`` of stream ``key`` (both uint64)."""
+    x = key + counter * _GOLDEN
+    x = (x ^ (x >> np.uint64(30))) * _MIX1
+    x = (x ^ (x >> np.uint64(27))) * _MIX2
+    x = x ^ (x >> np.uint64(31))
+    return float(x >> np.uint64(11)) * _TO_UNIT
+
+
+@njit(cache=True)
+def _normal(key, counter):
+    """A standard normal number (Box-Muller on two counter-based uniforms)."""
+    u1 = _uniform(key, np.uint64(2) * counter)
+    u2 = _uniform(key, np.uint64(2) * counter + np.uint64(1))
+    return np.sqrt(-2.0 * np.log(1.0 - u1)) * np.cos(2.0 * np.pi * u2)
+
+
+@njit(cache=True)
+def _grown(steps, neurons):
+    """The raster arrays with twice the room."""
+    grown_steps = np.empty(2 * steps.shape[0], dtype=np.int64)
+    grown_neurons = np.empty(2 * steps.shape[0], dtype=np.int64)
+    grown_steps[: steps.shape[0]] = steps
+    grown_neurons[: steps.shape[0]] = neurons
+    return grown_steps, grown_neurons
+
+
+@njit(cache=True)
+def _deliver_plastic(n, row, rec_indptr, rec_indices, rec_weights, learn, x_pre, x_in, y_post, stdp, dw_rec, dw_in):
+    """One pass over the outgoing synapses of spiking neuron ``n``: deliver the spike into ``row``,
+    depress the synapses onto neurons that fired before it (post-before-pre pairs), then
+    potentiate its incoming synapses."""
+    (rec_plastic, rec_low, rec_high, post_ptr, csc_pre, csc_plastic, csc_high, csc_weight,
+     in_plastic, in_low, in_high, in_post_ptr, in_csc_channel, in_csc_plastic, in_csc_high, in_csc_weight) = learn
+    for k in range(rec_indptr[n], rec_indptr[n + 1]):
+        target = rec_indices[k]
+        row[target] += rec_weights[k]
+        if rec_plastic[k]:
+            dw_rec[k] += _depression(abs(rec_weights[k]), rec_low[k], rec_high[k], y_post[target], stdp)
+    _potentiate_incoming(n, rec_indices.shape[0], post_ptr, csc_pre, csc_plastic, csc_high, csc_weight, in_post_ptr,
+                         in_csc_channel, in_csc_plastic, in_csc_high, in_csc_weight, x_pre, x_in, stdp, dw_rec, dw_in)
+
+
+def fresh_carry() -> tuple:
     """The ``carry`` of a simulation that starts from rest and keeps no state."""
     f, i = np.zeros(0), np.zeros(0, dtype=np.int64)
     b = np.zeros((0, 0))
-    return (f, f, f, f, f, i, b, b, i)
+    return (f, f, f, f, f, np.zeros(0, dtype=np.int32), b, b, i, i)
 
 
 def new_carry(v_init: np.ndarray, n_slots: int) -> tuple:
     """The state of a liquid at rest, for streaming (see ``simulate_sample``)."""
     n = v_init.shape[0]
     return (
-        v_init.copy(), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n, dtype=np.int64),
-        np.zeros((n_slots, n)), np.zeros((n_slots, n)), np.zeros(2, dtype=np.int64),
+        v_init.copy(), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n, dtype=np.int32),
+        np.zeros((n_slots, n)), np.zeros((n_slots, n)), np.zeros(2, dtype=np.int64), np.zeros(n, dtype=np.int64),
     )
+
+
+@njit(cache=True)
+def _update_merged(v, i_syn, arriving, i_in, refractory_left, c):
+    """One step of every neuron, one synaptic current (equal E/I time constants), no adaptation or noise."""
+    for n in range(v.shape[0]):
+        current = i_syn[n] + arriving[n]
+        arriving[n] = 0.0
+        v_free = c.v_rest + (v[n] - c.v_rest) * c.decay_m + i_in[n] * c.gain_const + current * c.prop_exc
+        v[n] = c.v_reset if refractory_left[n] > 0 else v_free
+        refractory_left[n] = max(refractory_left[n] - 1, 0)
+        i_syn[n] = current * c.decay_exc
+
+
+@njit(cache=True)
+def _update_split(v, i_exc, i_inh, arriving_exc, arriving_inh, i_in, refractory_left, c):
+    """One step of every neuron with separate excitatory / inhibitory currents, no adaptation or noise."""
+    for n in range(v.shape[0]):
+        current_exc = i_exc[n] + arriving_exc[n]
+        current_inh = i_inh[n] + arriving_inh[n]
+        arriving_exc[n] = 0.0
+        arriving_inh[n] = 0.0
+        v_free = (c.v_rest + (v[n] - c.v_rest) * c.decay_m + i_in[n] * c.gain_const
+                  + current_exc * c.prop_exc + current_inh * c.prop_inh)
+        v[n] = c.v_reset if refractory_left[n] > 0 else v_free
+        refractory_left[n] = max(refractory_left[n] - 1, 0)
+        i_exc[n] = current_exc * c.decay_exc
+        i_inh[n] = current_inh * c.decay_inh
+
+
+@njit(cache=True)
+def _update_full(v, i_exc, i_inh, i_adapt, arriving_exc, arriving_inh, i_in, refractory_left, c, noise_key,
+                 global_step):
+    """One step of every neuron with every model feature: adaptation and membrane noise."""
+    n_neurons = v.shape[0]
+    for n in range(n_neurons):
+        noise = 0.0
+        if c.noise_scale > 0.0 and refractory_left[n] == 0:
+            noise = c.noise_scale * _normal(noise_key, np.uint64(global_step * n_neurons + n))
+        current_exc = i_exc[n] + arriving_exc[n]
+        current_inh = i_inh[n] + arriving_inh[n]
+        arriving_exc[n] = 0.0
+        arriving_inh[n] = 0.0
+        v_free = (c.v_rest + (v[n] - c.v_rest) * c.decay_m + i_in[n] * c.gain_const
+                  + current_exc * c.prop_exc + current_inh * c.prop_inh - i_adapt[n] * c.prop_adapt + noise)
+        v[n] = c.v_reset if refractory_left[n] > 0 else v_free
+        refractory_left[n] = max(refractory_left[n] - 1, 0)
+        i_exc[n] = current_exc * c.decay_exc
+        i_inh[n] = current_inh * c.decay_inh
+        i_adapt[n] *= c.decay_adapt
+
+
+#: Powers of the state filter's decay kept in a table (a lookup is cheaper than pow at every spike).
+_DECAY_TABLE = 1024
+
+
+@njit(cache=True)
+def _decay(powers, decay_state, elapsed):
+    """``decay_state ** elapsed``, from the table of powers when it is short enough."""
+    if elapsed < powers.shape[0]:
+        return powers[elapsed]
+    return decay_state**elapsed
+
+
+@njit(cache=True)
+def _read_state(trace, trace_step, global_step, powers, decay_state, out, point):
+    """Filtered state at ``global_step``: each trace decays lazily from its last spike."""
+    for n in range(trace.shape[0]):
+        out[n, point] = trace[n] * _decay(powers, decay_state, global_step - trace_step[n])
 
 
 @njit(cache=True)
@@ -114,19 +235,29 @@ def simulate_sample(
 ):
     """Simulate one sample; write features into the ``*_out`` views.
 
+    Each step runs in two passes: every neuron is integrated (a branch-free
+    loop that vectorises; which loop depends on the model features in use),
+    then the neurons that crossed threshold are reset and their spikes
+    written into the delay ring buffer, one row per spike since a neuron's
+    outgoing synapses share its delay.
+
     Parameters
     ----------
     drive : (n_frames, n_channels) float64
         Encoded input; its meaning is set by ``mode``.
     net : tuple
         The network arrays, see ``Reservoir.network``: input CSR (indptr,
-        indices, weights), recurrent CSR (indptr, indices, weights, delays),
-        n_slots, is_inhibitory, bias, refractory_steps, v_init.
+        indices, weights), recurrent CSR (indptr, indices, weights),
+        out_delay (steps, per presynaptic neuron), n_slots, is_inhibitory,
+        bias, refractory_steps, v_init.
     consts : KernelConstants
         Exact one-step propagators of the neuron model.
     n_bins, n_points : int
         Number of spike-count bins and of filtered-state readout points over the
         sample (0 disables them). ``decay_state`` = exp(-dt / tau_state).
+    seed : int
+        Key of the sample's random numbers (Poisson input, noise); draws are
+        indexed by the global step, so they do not depend on chunking.
     counts_out : (N, n_bins), state_out : (N, n_points), total_out, latency_out : (N,)
         Outputs. ``latency_out`` is the first-spike time (ms), or the sample
         duration for neurons that never fire.
@@ -134,39 +265,44 @@ def simulate_sample(
         If True, also return the spike raster as (step, neuron) arrays.
     trace_neurons : (k,) int64
         Neurons whose membrane potential is returned for every step.
-    learn : tuple
+    learn : tuple or None
         STDP bookkeeping (see ``plasticity.LearningArrays.kernel_tuple``):
         plastic masks and weight bounds (mV) of recurrent synapses in CSR
         order, their CSC view (pointers, presynaptic neuron, mask, upper
         bound, current magnitude), and the same for input synapses.
+        ``None`` switches plasticity off; numba then prunes the plastic
+        branches at compile time, so STDP is compiled only when used.
     stdp : STDPConstants
     dw_rec, dw_in : float64 arrays of twice the number of synapses
         Weight changes (mV): depression in CSR order, then potentiation in
-        CSC order; empty arrays switch plasticity off.
+        CSC order (unused when ``learn`` is None).
     carry : tuple
         Streaming: the liquid's state (v, i_exc, i_inh, i_adapt, trace,
-        refractory_left, buffer_exc, buffer_inh, clock), updated in place so
-        that the next call continues where this one stopped; ``clock`` holds
-        the global step and frame counts. Empty arrays: start from rest.
+        refractory_left, buffer_exc, buffer_inh, clock, trace_step), updated
+        in place so that the next call continues where this one stopped;
+        ``clock`` holds the global step and frame counts, ``trace_step`` the
+        global step at which each trace was last updated. Empty arrays:
+        start from rest.
 
     Returns
     -------
     raster_steps, raster_neurons : int64 arrays (empty unless ``record_raster``)
     traces : (n_steps, k) float64
     """
-    (in_indptr, in_indices, in_weights, rec_indptr, rec_indices, rec_weights, rec_delays, n_slots,
+    (in_indptr, in_indices, in_weights, rec_indptr, rec_indices, rec_weights, out_delay, n_slots,
      is_inhibitory, bias, refractory_steps, v_init) = net
-    (rec_plastic, rec_low, rec_high, post_ptr, csc_pre, csc_plastic, csc_high, csc_weight,
-     in_plastic, in_low, in_high, in_post_ptr, in_csc_channel, in_csc_plastic, in_csc_high, in_csc_weight) = learn
-    plastic = dw_rec.shape[0] > 0 or dw_in.shape[0] > 0
+    plastic = learn is not None
     n_neurons = v_init.shape[0]
     n_frames = drive.shape[0]
     n_channels = drive.shape[1]
     n_steps = n_frames * steps_per_frame
+    # Equal synaptic time constants: one current and one buffer carry both signs.
+    merged = consts.prop_exc == consts.prop_inh and consts.decay_exc == consts.decay_inh
+    lean = consts.adapt_increment == 0.0 and consts.noise_scale == 0.0
 
     streaming = carry[0].shape[0] > 0
     if streaming:
-        v, i_exc, i_inh, i_adapt, trace, refractory_left, buffer_exc, buffer_inh, clock = carry
+        v, i_exc, i_inh, i_adapt, trace, refractory_left, buffer_exc, buffer_inh, clock, trace_step = carry
         step0, frame0 = clock[0], clock[1]
     else:
         v = v_init.copy()
@@ -174,16 +310,16 @@ def simulate_sample(
         i_inh = np.zeros(n_neurons)
         i_adapt = np.zeros(n_neurons)
         trace = np.zeros(n_neurons)
-        refractory_left = np.zeros(n_neurons, dtype=np.int64)
+        trace_step = np.zeros(n_neurons, dtype=np.int64)
+        refractory_left = np.zeros(n_neurons, dtype=np.int32)
         buffer_exc = np.zeros((n_slots, n_neurons))
-        buffer_inh = np.zeros((n_slots, n_neurons))
+        buffer_inh = np.zeros((n_slots, n_neurons if not (merged and lean) else 0))
         step0, frame0 = 0, 0
+    buffer_of_inhibitory = buffer_exc if merged else buffer_inh
     i_in = np.zeros(n_neurons)
-    # Random numbers (Poisson input, noise) are drawn per frame from the seed and the frame's
-    # global index, so a stream cut into chunks draws exactly what it draws in one piece.
-    reseed = mode == MODE_RATE or consts.noise_scale > 0.0
+    input_key = np.uint64(seed) * _GOLDEN + np.uint64(1)
+    noise_key = np.uint64(seed) * _GOLDEN + np.uint64(2)
     spiking = np.empty(n_neurons, dtype=np.int64)
-    noise = np.zeros(n_neurons)  # membrane noise (mV) of the current step
     # STDP traces: presynaptic (neurons and input channels, tau_plus) and postsynaptic (tau_minus).
     x_pre = np.zeros(n_neurons if plastic else 0)
     x_in = np.zeros(drive.shape[1] if plastic else 0)
@@ -191,23 +327,21 @@ def simulate_sample(
     for n in range(n_neurons):
         latency_out[n] = -1.0
 
+    keep_trace = n_points > 0 or streaming  # the filtered state is only read at readout points
+    powers = decay_state ** np.arange(_DECAY_TABLE)
     # State readout at the end of n_points equal segments of the sample.
     point_steps = np.empty(n_points, dtype=np.int64)
     for p in range(n_points):
         point_steps[p] = max((p + 1) * n_steps // n_points - 1, 0)
     next_point = 0
 
-    capacity = 1024 if record_raster else 1
-    raster_steps = np.empty(capacity, dtype=np.int64)
-    raster_neurons = np.empty(capacity, dtype=np.int64)
+    raster_steps = np.empty(1024 if record_raster else 1, dtype=np.int64)
+    raster_neurons = np.empty(raster_steps.shape[0], dtype=np.int64)
     n_events = 0
     traces = np.empty((n_steps, trace_neurons.shape[0]))
 
     spike_prob_per_hz = dt / 1000.0
-    const_current = consts.gain_const
     for frame in range(n_frames):
-        if reseed:
-            np.random.seed((seed * 1000003 + frame0 + frame) % 2147483647)
         if mode == MODE_CURRENT:
             for n in range(n_neurons):
                 i_in[n] = bias[n]
@@ -222,118 +356,87 @@ def simulate_sample(
 
         for sub in range(steps_per_frame):
             step = frame * steps_per_frame + sub
-            slot = (step0 + step) % n_slots
+            global_step = step0 + step
+            slot = global_step % n_slots
             if mode == MODE_RATE:
+                draw = np.uint64(global_step * n_channels)
                 for c in range(n_channels):
-                    if np.random.random() < drive[frame, c] * spike_prob_per_hz:
-                        _inject_spikes(c, 1.0, in_indptr, in_indices, in_weights, i_exc, i_inh)
-                        if plastic:
-                            _input_spike_stdp(c, 1.0, in_indptr, in_indices, in_weights, in_plastic, in_low,
-                                              in_high, y_post, x_in, stdp, dw_in)
+                    if _uniform(input_key, draw + np.uint64(c)) < drive[frame, c] * spike_prob_per_hz:
+                        _inject_spikes(c, 1.0, in_indptr, in_indices, in_weights, i_exc, i_inh, merged)
+                        if learn is not None:
+                            _input_spike_stdp(c, 1.0, in_indptr, in_indices, in_weights, learn, y_post, x_in, stdp,
+                                              dw_in)
             elif mode == MODE_SPIKES and sub == 0:
                 for c in range(n_channels):
                     if drive[frame, c] != 0.0:
-                        _inject_spikes(c, drive[frame, c], in_indptr, in_indices, in_weights, i_exc, i_inh)
-                        if plastic:
-                            _input_spike_stdp(c, drive[frame, c], in_indptr, in_indices, in_weights, in_plastic,
-                                              in_low, in_high, y_post, x_in, stdp, dw_in)
+                        _inject_spikes(c, drive[frame, c], in_indptr, in_indices, in_weights, i_exc, i_inh, merged)
+                        if learn is not None:
+                            _input_spike_stdp(c, drive[frame, c], in_indptr, in_indices, in_weights, learn, y_post,
+                                              x_in, stdp, dw_in)
 
             bin_index = step * n_bins // n_steps
-            if consts.noise_scale > 0.0:
-                for n in range(n_neurons):
-                    noise[n] = consts.noise_scale * np.random.standard_normal() if refractory_left[n] == 0 else 0.0
-            # 1. Integrate every neuron over the step (branch-free so it vectorises).
-            exc_arriving, inh_arriving = buffer_exc[slot], buffer_inh[slot]
-            for n in range(n_neurons):
-                current_exc = i_exc[n] + exc_arriving[n]
-                current_inh = i_inh[n] + inh_arriving[n]
-                exc_arriving[n] = 0.0
-                inh_arriving[n] = 0.0
-                v_free = (
-                    consts.v_rest
-                    + (v[n] - consts.v_rest) * consts.decay_m
-                    + i_in[n] * const_current
-                    + current_exc * consts.prop_exc
-                    + current_inh * consts.prop_inh
-                    - i_adapt[n] * consts.prop_adapt
-                    + noise[n]
-                )
-                v[n] = consts.v_reset if refractory_left[n] > 0 else v_free
-                refractory_left[n] = max(refractory_left[n] - 1, 0)
-                i_exc[n] = current_exc * consts.decay_exc
-                i_inh[n] = current_inh * consts.decay_inh
-                i_adapt[n] *= consts.decay_adapt
-                trace[n] *= decay_state
-            if plastic:
+            # Pass 1: integrate every neuron over the step.
+            if not lean:
+                _update_full(v, i_exc, i_inh, i_adapt, buffer_exc[slot], buffer_inh[slot], i_in, refractory_left,
+                             consts, noise_key, global_step)
+            elif merged:
+                _update_merged(v, i_exc, buffer_exc[slot], i_in, refractory_left, consts)
+            else:
+                _update_split(v, i_exc, i_inh, buffer_exc[slot], buffer_inh[slot], i_in, refractory_left, consts)
+            if learn is not None:
                 for n in range(n_neurons):
                     x_pre[n] *= stdp.decay_plus
                     y_post[n] *= stdp.decay_minus
                 for c in range(n_channels):
                     x_in[c] *= stdp.decay_plus
 
-            # 2. Find the neurons that cross threshold.
+            # Pass 2: find the neurons that cross threshold.
             n_spiking = 0
             for n in range(n_neurons):
                 if v[n] >= consts.v_thresh:
                     spiking[n_spiking] = n
                     n_spiking += 1
 
-            # 3. Reset them and send their spikes into the delay buffers (event-driven).
+            # Reset them and send their spikes into the delay buffer (event-driven).
             for j in range(n_spiking):
                 n = spiking[j]
                 v[n] = consts.v_reset
                 refractory_left[n] = refractory_steps[n]
-                i_adapt[n] += consts.adapt_increment
-                trace[n] += 1.0
+                if not lean:
+                    i_adapt[n] += consts.adapt_increment
+                if keep_trace:
+                    trace[n] = trace[n] * _decay(powers, decay_state, global_step - trace_step[n]) + 1.0
+                    trace_step[n] = global_step
                 total_out[n] += 1.0
                 if n_bins > 0:
                     counts_out[n, bin_index] += 1.0
                 if latency_out[n] < 0.0:
                     latency_out[n] = (step + 1) * dt
-                buffer = buffer_inh if is_inhibitory[n] else buffer_exc
-                if plastic:
-                    # One pass over the outgoing synapses: deliver the spike, and depress the
-                    # synapses onto neurons that fired before it (post-before-pre pairs).
-                    for k in range(rec_indptr[n], rec_indptr[n + 1]):
-                        target = rec_indices[k]
-                        delivery = slot + rec_delays[k]
-                        if delivery >= n_slots:
-                            delivery -= n_slots
-                        buffer[delivery, target] += rec_weights[k]
-                        if rec_plastic[k]:
-                            dw_rec[k] += _depression(abs(rec_weights[k]), rec_low[k], rec_high[k], y_post[target],
-                                                     stdp)
-                    _potentiate_incoming(n, rec_indices.shape[0], post_ptr, csc_pre, csc_plastic, csc_high,
-                                         csc_weight, in_post_ptr, in_csc_channel, in_csc_plastic, in_csc_high,
-                                         in_csc_weight, x_pre, x_in, stdp, dw_rec, dw_in)
+                delivery = slot + out_delay[n]  # delays are below n_slots: one wrap at most
+                if delivery >= n_slots:
+                    delivery -= n_slots
+                row = buffer_of_inhibitory[delivery] if is_inhibitory[n] else buffer_exc[delivery]
+                if learn is not None:
+                    _deliver_plastic(n, row, rec_indptr, rec_indices, rec_weights, learn, x_pre, x_in, y_post, stdp,
+                                     dw_rec, dw_in)
                 else:
                     for k in range(rec_indptr[n], rec_indptr[n + 1]):
-                        delivery = slot + rec_delays[k]  # delays are below n_slots: one wrap at most
-                        if delivery >= n_slots:
-                            delivery -= n_slots
-                        buffer[delivery, rec_indices[k]] += rec_weights[k]
+                        row[rec_indices[k]] += rec_weights[k]
                 if record_raster:
-                    if n_events == capacity:
-                        capacity *= 2
-                        grown_steps = np.empty(capacity, dtype=np.int64)
-                        grown_neurons = np.empty(capacity, dtype=np.int64)
-                        grown_steps[:n_events] = raster_steps[:n_events]
-                        grown_neurons[:n_events] = raster_neurons[:n_events]
-                        raster_steps = grown_steps
-                        raster_neurons = grown_neurons
+                    if n_events == raster_steps.shape[0]:
+                        raster_steps, raster_neurons = _grown(raster_steps, raster_neurons)
                     raster_steps[n_events] = step
                     raster_neurons[n_events] = n
                     n_events += 1
 
-            if plastic:  # after all pairs of this step were counted: simultaneous spikes do not pair
+            if learn is not None:  # after all pairs of this step were counted: simultaneous spikes do not pair
                 for j in range(n_spiking):
                     x_pre[spiking[j]] += 1.0
                     y_post[spiking[j]] += 1.0
             for j in range(trace_neurons.shape[0]):
                 traces[step, j] = v[trace_neurons[j]]
             while next_point < n_points and point_steps[next_point] == step:
-                for n in range(n_neurons):
-                    state_out[n, next_point] = trace[n]
+                _read_state(trace, trace_step, global_step, powers, decay_state, state_out, next_point)
                 next_point += 1
 
     duration = n_steps * dt
@@ -346,7 +449,7 @@ def simulate_sample(
     return raster_steps[:n_events].copy(), raster_neurons[:n_events].copy(), traces
 
 
-@njit(parallel=True, cache=True)
+@njit(cache=True, nogil=True)
 def simulate_batch(
     drives,
     frame_offsets,
@@ -368,21 +471,25 @@ def simulate_batch(
     stdp,
     dw_rec,
     dw_in,
+    fresh,
+    first_group,
+    last_group,
 ):
-    """Simulate every sample of a batch, groups of samples in parallel.
+    """Simulate groups ``first_group`` to ``last_group - 1`` of a batch.
 
     ``drives`` holds all samples' frames stacked; sample ``s`` is
     ``drives[frame_offsets[s]:frame_offsets[s + 1]]``, seeded with
     ``seeds[s]``. Group ``g`` (samples ``group_offsets[g]`` to
     ``group_offsets[g + 1]``, simulated one after the other) runs on one
     thread; groups are fixed by the caller, so results do not depend on the
-    thread count. With plasticity on, ``dw_rec[g]`` / ``dw_in[g]`` receive the
-    weight changes of group ``g`` (all samples see the same weights);
-    otherwise pass (n_groups, 0) arrays.
+    thread count. The GIL is released: the caller runs ranges of groups on
+    several threads. ``fresh`` is ``fresh_carry()``. With plasticity on,
+    ``dw_rec[g]`` / ``dw_in[g]`` receive the weight changes of group ``g``
+    (all samples see the same weights); otherwise pass (n_groups, 0) arrays.
     """
     no_traces = np.empty(0, dtype=np.int64)
-    fresh = fresh_carry()
-    for g in prange(group_offsets.shape[0] - 1):
+    no_raster = n_bins < 0  # a typed bool, not the literal False: one compiled simulate_sample serves every caller
+    for g in range(first_group, last_group):
         for s in range(group_offsets[g], group_offsets[g + 1]):
             simulate_sample(
                 drives[frame_offsets[s] : frame_offsets[s + 1]],
@@ -399,7 +506,7 @@ def simulate_batch(
                 state_out[s],
                 total_out[s],
                 latency_out[s],
-                False,
+                no_raster,
                 no_traces,
                 learn,
                 stdp,

@@ -168,7 +168,7 @@ class LIF(BaseEstimator):
         bias = self.bias + self.bias_jitter * rng.random(n_neurons)
         self.validate_step(dt)
         refractory_ms = np.where(is_inhibitory, self.refractory_inh, self.refractory_exc)
-        refractory_steps = np.rint(refractory_ms / dt).astype(np.int64)
+        refractory_steps = np.rint(refractory_ms / dt).astype(np.int32)
         v_fixed_point = self.v_rest + bias
         v_init = np.where(v_fixed_point < self.v_thresh, v_fixed_point, self.v_reset)
         return bias, refractory_steps, v_init.astype(np.float64)

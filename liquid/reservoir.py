@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numba
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -17,7 +18,7 @@ from ._limits import MAX_DELAY_STEPS, check_memory, ms_to_steps
 from ._validation import check_number
 from .kernels import MODE_CURRENT, MODE_RATE, MODE_SPIKES, fresh_carry, new_carry, simulate_batch, simulate_sample
 from .neurons import LIF, KernelConstants
-from .plasticity import NO_STDP, empty_learning_arrays
+from .plasticity import NO_STDP
 from .topology import connection_type_means
 
 #: Largest per-sample seed (the kernels reseed numpy's generator, which takes 32-bit seeds).
@@ -31,16 +32,19 @@ class Reservoir:
     """Arrays of a built liquid (read-only after ``fit``).
 
     Recurrent synapses are CSR by presynaptic neuron: the targets of neuron
-    ``i`` are ``rec_indices[rec_indptr[i]:rec_indptr[i + 1]]``. Weights are in
-    mV (negative for inhibitory presynaptic neurons, Dale's law), delays in
-    integer steps of ``dt``. Input synapses are CSR by input channel.
+    ``i`` are ``rec_indices[rec_indptr[i]:rec_indptr[i + 1]]`` (int32). Weights
+    are in mV (negative for inhibitory presynaptic neurons, Dale's law). A
+    synapse's delay (integer steps of ``dt``) is set by its presynaptic
+    neuron's type, so it is stored once per neuron (``out_delay``): spike
+    delivery then writes a whole row of the ring buffer without a lookup per
+    synapse. Input synapses are CSR by input channel.
     """
 
     is_inhibitory: np.ndarray
     rec_indptr: np.ndarray
     rec_indices: np.ndarray
     rec_weights: np.ndarray
-    rec_delays: np.ndarray
+    out_delay: np.ndarray
     in_indptr: np.ndarray
     in_indices: np.ndarray
     in_weights: np.ndarray
@@ -66,8 +70,13 @@ class Reservoir:
         return np.repeat(np.arange(self.in_indptr.shape[0] - 1, dtype=np.int64), np.diff(self.in_indptr))
 
     @property
+    def rec_delays(self) -> np.ndarray:
+        """Delay (steps) of every recurrent synapse, CSR order."""
+        return np.repeat(self.out_delay, np.diff(self.rec_indptr)).astype(np.int64)
+
+    @property
     def n_slots(self) -> int:
-        return int(self.rec_delays.max(initial=0)) + 1
+        return int(self.out_delay.max(initial=0)) + 1
 
     @property
     def weights(self) -> sparse.csr_matrix:
@@ -93,7 +102,7 @@ class Reservoir:
             self.rec_indptr,
             self.rec_indices,
             self.rec_weights,
-            self.rec_delays,
+            self.out_delay,
             self.n_slots,
             self.is_inhibitory,
             self.bias,
@@ -162,7 +171,7 @@ class Reservoir:
         check_number("n_bins", n_bins, 0, integer=True)
         check_number("n_points", n_points, 0, integer=True)
         check_number("tau_state", tau_state, 0.0, low_inclusive=False)
-        learn, stdp = learning if learning is not None else (empty_learning_arrays(), NO_STDP)
+        learn, stdp = learning if learning is not None else (None, NO_STDP)
         n_samples, n = len(drives), self.n_neurons
         frame_offsets = np.zeros(n_samples + 1, dtype=np.int64)
         np.cumsum([d.shape[0] for d in drives], out=frame_offsets[1:])
@@ -178,33 +187,21 @@ class Reservoir:
         # Depression (CSR order) then potentiation (CSC order) of every synapse, per group.
         out["dw_rec"] = np.zeros((n_groups, 2 * self.rec_weights.shape[0] if learning is not None else 0))
         out["dw_in"] = np.zeros((n_groups, 2 * self.in_weights.shape[0] if learning is not None else 0))
-        previous_threads = numba.get_num_threads()
-        numba.set_num_threads(max(1, min(n_threads, numba.config.NUMBA_NUM_THREADS)))
-        try:
-            simulate_batch(
-                stacked,
-                frame_offsets,
-                np.asarray(seeds, dtype=np.int64),
-                group_offsets,
-                mode,
-                self.steps_per_frame,
-                self.dt,
-                self.network,
-                self.consts,
-                n_bins,
-                n_points,
-                np.exp(-self.dt / tau_state),
-                out["counts"],
-                out["state"],
-                out["total"],
-                out["latency"],
-                learn,
-                stdp,
-                out["dw_rec"],
-                out["dw_in"],
-            )
-        finally:
-            numba.set_num_threads(previous_threads)
+        arguments = (
+            stacked, frame_offsets, seeds.astype(np.int64), group_offsets, mode, self.steps_per_frame, self.dt,
+            self.network, self.consts, n_bins, n_points, np.exp(-self.dt / tau_state), out["counts"], out["state"],
+            out["total"], out["latency"], learn, stdp, out["dw_rec"], out["dw_in"], fresh_carry(),
+        )
+        # The kernel releases the GIL: threads take contiguous ranges of groups from a queue. Groups
+        # are fixed above, so the result does not depend on the number of threads.
+        n_threads = max(1, min(int(n_threads), n_groups))
+        n_tasks = 1 if n_threads == 1 else min(n_groups, 8 * n_threads)
+        bounds = np.linspace(0, n_groups, n_tasks + 1).round().astype(np.int64)
+        if n_tasks == 1:
+            simulate_batch(*arguments, 0, n_groups)
+        else:
+            with ThreadPoolExecutor(n_threads) as pool:
+                list(pool.map(lambda a, b: simulate_batch(*arguments, a, b), bounds[:-1], bounds[1:]))
         return out
 
     def new_state(self) -> tuple:
@@ -231,8 +228,8 @@ class Reservoir:
 
     def _is_state(self, state) -> bool:
         n, n_slots = self.n_neurons, self.n_slots
-        expected = [(n,)] * 5 + [(n,), (n_slots, n), (n_slots, n), (2,)]
-        dtypes = [np.float64] * 5 + [np.int64, np.float64, np.float64, np.int64]
+        expected = [(n,)] * 5 + [(n,), (n_slots, n), (n_slots, n), (2,), (n,)]
+        dtypes = [np.float64] * 5 + [np.int32, np.float64, np.float64, np.int64, np.int64]
         return (
             isinstance(state, tuple)
             and len(state) == len(expected)
@@ -299,7 +296,7 @@ class Reservoir:
             np.zeros(n),
             record_raster,
             trace_neurons if trace_neurons is not None else np.zeros(0, dtype=np.int64),
-            empty_learning_arrays(),
+            None,
             NO_STDP,
             np.zeros(0),
             np.zeros(0),
@@ -316,7 +313,7 @@ def _to_csr(rows: np.ndarray, cols: np.ndarray, n_rows: int, *values: np.ndarray
     order = np.lexsort((cols, rows))
     indptr = np.zeros(n_rows + 1, dtype=np.int64)
     np.cumsum(np.bincount(rows, minlength=n_rows), out=indptr[1:])
-    return (indptr, cols[order].astype(np.int64)) + tuple(v[order] for v in values)
+    return (indptr, cols[order].astype(np.int32)) + tuple(v[order] for v in values)
 
 
 def build_reservoir(
@@ -352,8 +349,8 @@ def build_reservoir(
     rec_weights = np.where(pre_inh, -1.0, 1.0) * _gamma_magnitudes(rng, mean)
     delay_steps = [ms_to_steps(name, ms, dt, maximum=MAX_DELAY_STEPS, minimum=1)
                    for name, ms in (("delay_exc", delay_exc), ("delay_inh", delay_inh))]
-    rec_delays = np.where(pre_inh, delay_steps[1], delay_steps[0]).astype(np.int64)
-    rec_indptr, rec_indices, rec_weights, rec_delays = _to_csr(pre, post, n_neurons, rec_weights, rec_delays)
+    out_delay = np.where(is_inhibitory, delay_steps[1], delay_steps[0]).astype(np.int32)
+    rec_indptr, rec_indices, rec_weights = _to_csr(pre, post, n_neurons, rec_weights)
 
     receives = rng.random((n_channels, n_neurons)) < input_fraction
     channel, target = np.nonzero(receives)
@@ -368,7 +365,7 @@ def build_reservoir(
         rec_indptr=rec_indptr,
         rec_indices=rec_indices,
         rec_weights=np.ascontiguousarray(rec_weights, dtype=np.float64),
-        rec_delays=np.ascontiguousarray(rec_delays, dtype=np.int64),
+        out_delay=out_delay,
         in_indptr=in_indptr,
         in_indices=in_indices,
         in_weights=np.ascontiguousarray(in_weights, dtype=np.float64),
