@@ -225,7 +225,6 @@ def simulate_sample(
     state_out,
     total_out,
     latency_out,
-    record_raster,
     trace_neurons,
     learn,
     stdp,
@@ -261,10 +260,10 @@ def simulate_sample(
     counts_out : (N, n_bins), state_out : (N, n_points), total_out, latency_out : (N,)
         Outputs. ``latency_out`` is the first-spike time (ms), or the sample
         duration for neurons that never fire.
-    record_raster : bool
-        If True, also return the spike raster as (step, neuron) arrays.
-    trace_neurons : (k,) int64
-        Neurons whose membrane potential is returned for every step.
+    trace_neurons : (k,) int64 or None
+        Record: return the spike raster as (step, neuron) arrays and the
+        membrane potential of these neurons at every step. ``None``: record
+        nothing (numba prunes the recording code at compile time).
     learn : tuple or None
         STDP bookkeeping (see ``plasticity.LearningArrays.kernel_tuple``):
         plastic masks and weight bounds (mV) of recurrent synapses in CSR
@@ -286,7 +285,7 @@ def simulate_sample(
 
     Returns
     -------
-    raster_steps, raster_neurons : int64 arrays (empty unless ``record_raster``)
+    raster_steps, raster_neurons : int64 arrays (empty unless recording)
     traces : (n_steps, k) float64
     """
     (in_indptr, in_indices, in_weights, rec_indptr, rec_indices, rec_weights, out_delay, n_slots,
@@ -335,10 +334,13 @@ def simulate_sample(
         point_steps[p] = max((p + 1) * n_steps // n_points - 1, 0)
     next_point = 0
 
-    raster_steps = np.empty(1024 if record_raster else 1, dtype=np.int64)
+    raster_steps = np.empty(1024 if trace_neurons is not None else 1, dtype=np.int64)
     raster_neurons = np.empty(raster_steps.shape[0], dtype=np.int64)
     n_events = 0
-    traces = np.empty((n_steps, trace_neurons.shape[0]))
+    if trace_neurons is not None:
+        traces = np.empty((n_steps, trace_neurons.shape[0]))
+    else:
+        traces = np.empty((0, 0))
 
     spike_prob_per_hz = dt / 1000.0
     for frame in range(n_frames):
@@ -422,7 +424,7 @@ def simulate_sample(
                 else:
                     for k in range(rec_indptr[n], rec_indptr[n + 1]):
                         row[rec_indices[k]] += rec_weights[k]
-                if record_raster:
+                if trace_neurons is not None:
                     if n_events == raster_steps.shape[0]:
                         raster_steps, raster_neurons = _grown(raster_steps, raster_neurons)
                     raster_steps[n_events] = step
@@ -433,8 +435,9 @@ def simulate_sample(
                 for j in range(n_spiking):
                     x_pre[spiking[j]] += 1.0
                     y_post[spiking[j]] += 1.0
-            for j in range(trace_neurons.shape[0]):
-                traces[step, j] = v[trace_neurons[j]]
+            if trace_neurons is not None:
+                for j in range(trace_neurons.shape[0]):
+                    traces[step, j] = v[trace_neurons[j]]
             while next_point < n_points and point_steps[next_point] == step:
                 _read_state(trace, trace_step, global_step, powers, decay_state, state_out, next_point)
                 next_point += 1
@@ -487,8 +490,6 @@ def simulate_batch(
     ``dw_rec[g]`` / ``dw_in[g]`` receive the weight changes of group ``g``
     (all samples see the same weights); otherwise pass (n_groups, 0) arrays.
     """
-    no_traces = np.empty(0, dtype=np.int64)
-    no_raster = n_bins < 0  # a typed bool, not the literal False: one compiled simulate_sample serves every caller
     for g in range(first_group, last_group):
         for s in range(group_offsets[g], group_offsets[g + 1]):
             simulate_sample(
@@ -506,8 +507,7 @@ def simulate_batch(
                 state_out[s],
                 total_out[s],
                 latency_out[s],
-                no_raster,
-                no_traces,
+                None,
                 learn,
                 stdp,
                 dw_rec[g],

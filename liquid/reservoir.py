@@ -258,9 +258,7 @@ class Reservoir:
             )
         check_memory(f"membrane traces of {trace_neurons.size} neurons",
                      8.0 * drive.shape[0] * self.steps_per_frame * trace_neurons.size)
-        steps, neurons, traces = self._simulate_one(
-            drive, mode, seed, record_raster=True, trace_neurons=trace_neurons.astype(np.int64)
-        )
+        steps, neurons, traces = self._simulate_one(drive, mode, seed, trace_neurons=trace_neurons.astype(np.int64))
         raster = pd.DataFrame({"time": (steps + 1) * self.dt, "neuron": neurons})
         return raster, traces
 
@@ -273,7 +271,6 @@ class Reservoir:
         n_points: int = 0,
         tau_state: float = 1.0,
         state_out: np.ndarray | None = None,
-        record_raster: bool = False,
         trace_neurons: np.ndarray | None = None,
         carry: tuple | None = None,
     ):
@@ -294,8 +291,7 @@ class Reservoir:
             state_out if state_out is not None else np.zeros((n, 0)),
             np.zeros(n),
             np.zeros(n),
-            record_raster,
-            trace_neurons if trace_neurons is not None else np.zeros(0, dtype=np.int64),
+            trace_neurons,
             None,
             NO_STDP,
             np.zeros(0),
