@@ -18,7 +18,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._limits import check_memory
 from ._validation import check_number, check_sequences
-from .kernels import MODE_CURRENT, MODE_RATE, MODE_SPIKES, bsa_encode, delta_encode
+from .kernels import MODE_CURRENT, MODE_RATE, MODE_SPIKES, bsa_decide, delta_encode
 
 
 def _stacked(sequences: list[np.ndarray]) -> np.ndarray:
@@ -58,6 +58,15 @@ class _Encoder(TransformerMixin, BaseEstimator):
         return n_channels
 
     def encode(self, sequence: np.ndarray) -> np.ndarray:
+        """Encode one whole (validated) sequence."""
+        return self.encode_chunk(sequence, self.new_stream_state())
+
+    def new_stream_state(self) -> dict:
+        """State carried between :meth:`encode_chunk` calls (stateless encoders: empty)."""
+        return {}
+
+    def encode_chunk(self, chunk: np.ndarray, state: dict) -> np.ndarray:
+        """Encode the next chunk of a stream; chunks give exactly the drive of one piece."""
         raise NotImplementedError
 
 
@@ -96,8 +105,8 @@ class CurrentEncoder(_Standardizer, _Encoder):
     def _fit(self, sequences):
         self._fit_standardizer(sequences)
 
-    def encode(self, sequence):
-        return self._standardize(sequence) if self.standardize else sequence
+    def encode_chunk(self, chunk, state):
+        return self._standardize(chunk) if self.standardize else chunk
 
 
 class PoissonEncoder(_Encoder):
@@ -141,11 +150,11 @@ class PoissonEncoder(_Encoder):
                 "pass non-negative rates or use normalize=True"
             )
 
-    def encode(self, sequence):
+    def encode_chunk(self, chunk, state):
         if not self.normalize:
-            self._check_rates(sequence)
-            return sequence
-        return self.max_rate * np.clip((sequence - self.min_) / self.span_, 0.0, 1.0)
+            self._check_rates(chunk)
+            return chunk
+        return self.max_rate * np.clip((chunk - self.min_) / self.span_, 0.0, 1.0)
 
 
 class DeltaEncoder(_Standardizer, _Encoder):
@@ -175,8 +184,12 @@ class DeltaEncoder(_Standardizer, _Encoder):
     def n_output_channels(self, n_channels):
         return 2 * n_channels
 
-    def encode(self, sequence):
-        return delta_encode(np.ascontiguousarray(self._standardize(sequence)), float(self.threshold))
+    def new_stream_state(self):
+        return {"reference": np.zeros(self.mean_.shape[0]), "started": np.zeros(1, dtype=np.int64)}
+
+    def encode_chunk(self, chunk, state):
+        return delta_encode(np.ascontiguousarray(self._standardize(chunk)), float(self.threshold),
+                            state["reference"], state["started"])
 
 
 class SpikeEncoder(_Encoder):
@@ -191,10 +204,10 @@ class SpikeEncoder(_Encoder):
         for sequence in sequences:
             self.encode(sequence)
 
-    def encode(self, sequence):
-        if np.any(sequence < 0):
+    def encode_chunk(self, chunk, state):
+        if np.any(chunk < 0):
             raise ValueError("SpikeEncoder takes spike counts, but the input has negative values")
-        return sequence
+        return chunk
 
 
 #: Largest number of encoded channels an encoder may produce (memory of the drive and input synapses).
@@ -210,6 +223,13 @@ class BSAEncoder(_Encoder):
     placed in a frame whenever subtracting the filter there reduces the
     reconstruction error by more than ``threshold``, so that convolving the
     spike train with the filter approximates the signal.
+
+    The decision for a frame needs its whole filter window, so the encoder is
+    causal with a latency: the spike decided for frame ``t`` is emitted at
+    frame ``t + filter_length - 1`` (the first ``filter_length - 1`` frames
+    carry no spikes, and a sequence's last frames are decided only if more
+    data follows). This makes a stream encoded chunk by chunk identical to
+    the stream encoded in one piece.
 
     Parameters
     ----------
@@ -239,9 +259,21 @@ class BSAEncoder(_Encoder):
         span = frames.max(axis=0) - self.min_
         self.span_ = np.where(span > 1e-12, span, 1.0)
 
-    def encode(self, sequence):
-        scaled = np.clip((sequence - self.min_) / self.span_, 0.0, 1.0)
-        return bsa_encode(np.ascontiguousarray(scaled), self.reconstruction_filter(), float(self.threshold))
+    def new_stream_state(self):
+        lag = self.filter_length - 1
+        return {"pending": np.zeros((0, self.min_.shape[0])), "lead": lag}
+
+    def encode_chunk(self, chunk, state):
+        # A frame is decided once its whole filter window has arrived, so each spike comes out
+        # filter_length - 1 frames after its frame: causal, and chunked streams equal one piece.
+        scaled = np.clip((chunk - self.min_) / self.span_, 0.0, 1.0)
+        residual = np.ascontiguousarray(np.vstack([state["pending"], scaled]))
+        n_decide = max(residual.shape[0] - (self.filter_length - 1), 0)
+        decided = bsa_decide(residual, self.reconstruction_filter(), float(self.threshold), n_decide)
+        state["pending"] = residual[n_decide:].copy()
+        lead = min(state["lead"], chunk.shape[0])
+        state["lead"] -= lead
+        return np.vstack([np.zeros((lead, chunk.shape[1])), decided])
 
 
 class PopulationEncoder(_Encoder):
@@ -289,9 +321,9 @@ class PopulationEncoder(_Encoder):
         spacing = (high - low) / max(self.n_fields - 1, 1)
         self.sigma_ = self.width * np.where(spacing > 1e-12, spacing, 1.0)
 
-    def encode(self, sequence):
-        distance = (sequence[:, :, None] - self.centers_[None]) / self.sigma_[None, :, None]
-        return (self.max_rate * np.exp(-0.5 * distance**2)).reshape(sequence.shape[0], -1)
+    def encode_chunk(self, chunk, state):
+        distance = (chunk[:, :, None] - self.centers_[None]) / self.sigma_[None, :, None]
+        return (self.max_rate * np.exp(-0.5 * distance**2)).reshape(chunk.shape[0], -1)
 
 
 def events_to_counts(

@@ -253,7 +253,8 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         """Fit to X and return its features, simulating X only once."""
         return self._fit(X)
 
-    def _fit(self, X) -> np.ndarray:
+    def _fit(self, X, simulate: bool = True) -> np.ndarray | None:
+        """Build the liquid; with ``simulate``, also simulate X, record the activity and return features."""
         neuron, topology, encoder, extractors, plasticity, steps_per_frame = self._validate_params()
         sequences, is_2d = check_sequences(X)
         rng = check_random_state(self.random_state)
@@ -308,6 +309,8 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             self.n_features_in_ = sequences[0].shape[0]
         elif hasattr(self, "n_features_in_"):
             del self.n_features_in_
+        if not simulate:
+            return None
         features, total_spikes, duration_ms = self._simulate(sequences)
         self._record_activity(total_spikes, duration_ms, neuron)
         return features
@@ -416,16 +419,47 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         (sequence,) = self._check_input([x])
         if getattr(self, "stream_state_", None) is None:
             self.reset_state()
+        liquid_state, encoder_state = self.stream_state_
+        drive = self.encoder_.encode_chunk(sequence, encoder_state)
+        return self.reservoir_.stream(drive, self.encoder_.mode, self.noise_seed_, liquid_state, self._stream_tau())
+
+    def iter_states(self, x, chunk_size: int = 2000):
+        """Stream one series from rest, chunk by chunk, without touching :meth:`partial_transform`'s state.
+
+        Safe to call from several threads at once on the same fitted liquid.
+
+        Parameters
+        ----------
+        x : array (n_timesteps, n_channels) or (n_timesteps,)
+        chunk_size : int
+            Timesteps simulated per chunk; memory is O(chunk_size x n_neurons).
+
+        Yields
+        ------
+        start : int
+            Index of the chunk's first timestep.
+        states : array (chunk, n_neurons)
+            The filtered liquid state at the end of each timestep (see
+            :meth:`partial_transform`); identical to one whole run.
+        """
+        check_is_fitted(self, "reservoir_")
+        check_number("chunk_size", chunk_size, 1, integer=True)
+        (sequence,) = self._check_input([x])
+        state = self.reservoir_.new_state()
+        encoder_state = self.encoder_.new_stream_state()
+        tau = self._stream_tau()
+        for start in range(0, sequence.shape[0], chunk_size):
+            drive = self.encoder_.encode_chunk(sequence[start : start + chunk_size], encoder_state)
+            yield start, self.reservoir_.stream(drive, self.encoder_.mode, self.noise_seed_, state, tau)
+
+    def _stream_tau(self) -> float:
         state = next((e for e in self.extractors_ if e.kind == "state"), None)
-        tau = state.tau if state is not None else 30.0
-        return self.reservoir_.stream(
-            self.encoder_.encode(sequence), self.encoder_.mode, self.noise_seed_, self.stream_state_, tau
-        )
+        return state.tau if state is not None else 30.0
 
     def reset_state(self):
         """Put the streaming liquid back at rest (see :meth:`partial_transform`)."""
         check_is_fitted(self, "reservoir_")
-        self.stream_state_ = self.reservoir_.new_state()
+        self.stream_state_ = (self.reservoir_.new_state(), self.encoder_.new_stream_state())
         return self
 
     def raster(self, x, trace_neurons=()):

@@ -517,51 +517,60 @@ def simulate_batch(
 
 
 @njit(cache=True)
-def delta_encode(signal, threshold):
-    """Send-on-delta coding of one (n_frames, n_channels) signal.
+def delta_encode(signal, threshold, reference, started):
+    """Send-on-delta coding of one (n_frames, n_channels) signal chunk.
 
     Returns (n_frames, 2 * n_channels) spike counts: channel ``2c`` counts
     "up" events (the signal rose by ``threshold`` since the last event of
-    channel ``c``), channel ``2c + 1`` counts "down" events.
+    channel ``c``), channel ``2c + 1`` counts "down" events. ``reference``
+    (n_channels,) and ``started`` (1,) carry the state between chunks: the
+    first frame ever seen sets the reference and sends nothing.
     """
     n_frames, n_channels = signal.shape
     out = np.zeros((n_frames, 2 * n_channels))
+    first = 0
+    if started[0] == 0 and n_frames > 0:
+        for c in range(n_channels):
+            reference[c] = signal[0, c]
+        started[0] = 1
+        first = 1
     for c in range(n_channels):
-        reference = signal[0, c]
-        for t in range(1, n_frames):
-            change = signal[t, c] - reference
+        for t in range(first, n_frames):
+            change = signal[t, c] - reference[c]
             if change >= threshold:
                 n_up = np.floor(change / threshold)
                 out[t, 2 * c] = n_up
-                reference += n_up * threshold
+                reference[c] += n_up * threshold
             elif change <= -threshold:
                 n_down = np.floor(-change / threshold)
                 out[t, 2 * c + 1] = n_down
-                reference -= n_down * threshold
+                reference[c] -= n_down * threshold
     return out
 
 
 @njit(cache=True)
-def bsa_encode(signal, fir, threshold):
-    """Ben's Spiker Algorithm on a (n_frames, n_channels) signal scaled to [0, 1].
+def bsa_decide(residual, fir, threshold, n_decide):
+    """Ben's Spiker Algorithm decisions for the first ``n_decide`` frames of ``residual``.
 
-    Returns 0/1 spikes of the same shape: a spike at frame ``t`` when
-    subtracting ``fir`` from the residual at ``t`` lowers its absolute error
-    by more than ``threshold``.
+    ``residual`` (n_frames, n_channels), scaled to [0, 1], must hold the
+    whole filter window of every decided frame; it is updated in place (the
+    filter is subtracted where a spike is placed). Returns (n_decide,
+    n_channels) 0/1 spikes: a spike at frame ``t`` when subtracting ``fir``
+    from the residual at ``t`` lowers its absolute error by more than
+    ``threshold``.
     """
-    n_frames, n_channels = signal.shape
     length = fir.shape[0]
-    residual = signal.copy()
-    out = np.zeros((n_frames, n_channels))
+    n_channels = residual.shape[1]
+    out = np.zeros((n_decide, n_channels))
     for c in range(n_channels):
-        for t in range(n_frames):
+        for t in range(n_decide):
             error_spike = 0.0
             error_none = 0.0
-            for k in range(min(length, n_frames - t)):
+            for k in range(length):
                 error_spike += abs(residual[t + k, c] - fir[k])
                 error_none += abs(residual[t + k, c])
             if error_spike <= error_none - threshold:
                 out[t, c] = 1.0
-                for k in range(min(length, n_frames - t)):
+                for k in range(length):
                     residual[t + k, c] -= fir[k]
     return out

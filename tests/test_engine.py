@@ -154,7 +154,7 @@ def test_poisson_input_rate_reaches_the_liquid():
 
 def test_delta_encoder_counts_threshold_crossings():
     signal = np.array([[0.0], [0.5], [0.75], [-0.5], [-0.5]])
-    spikes = delta_encode(signal, 0.25)
+    spikes = delta_encode(signal, 0.25, np.zeros(1), np.zeros(1, dtype=np.int64))
     # Reference level: 0 -> 0.5 (2 up) -> 0.75 (1 up) -> -0.5 (5 down) -> no change.
     np.testing.assert_array_equal(spikes[:, 0], [0, 2, 1, 0, 0])
     np.testing.assert_array_equal(spikes[:, 1], [0, 0, 0, 5, 0])
