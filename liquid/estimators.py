@@ -101,6 +101,11 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         negative (Dale's law), magnitudes are gamma distributed (CV 0.5).
     delay_exc, delay_inh : float, default=1.5, 0.8
         Synaptic delay (ms) of excitatory / inhibitory synapses (at least one step).
+    max_delay : float or None, default=None
+        Heterogeneous axonal delays: each neuron's outgoing synapses get one
+        delay drawn uniformly between its type's delay and ``max_delay`` ms.
+        Long delays keep echoes of older input in flight, a memory of tens
+        to hundreds of ms (see :class:`~liquid.sequence.LSMSequenceRegressor`).
     encoder : {"current", "poisson", "delta", "spikes"} or an encoder instance, default="current"
         How input frames enter the liquid (see :mod:`liquid.encoders`).
     input_scale : float, default=5.0
@@ -163,6 +168,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         w_ii: float = 6.0,
         delay_exc: float = 1.5,
         delay_inh: float = 0.8,
+        max_delay: float | None = None,
         encoder="current",
         input_scale: float = 5.0,
         input_fraction: float = 0.3,
@@ -183,6 +189,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         self.w_ii = w_ii
         self.delay_exc = delay_exc
         self.delay_inh = delay_inh
+        self.max_delay = max_delay
         self.encoder = encoder
         self.input_scale = input_scale
         self.input_fraction = input_fraction
@@ -202,7 +209,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         check_number("input_fraction", self.input_fraction, 0.0, high=1.0)
         check_number("dt", self.dt, 0.0, low_inclusive=False)
         check_number("frame_duration", self.frame_duration, 0.0, low_inclusive=False)
-        for name in ("delay_exc", "delay_inh"):
+        for name in ("delay_exc", "delay_inh") + (("max_delay",) if self.max_delay is not None else ()):
             check_number(name, getattr(self, name), 0.0)
             ms_to_steps(name, getattr(self, name), self.dt, maximum=MAX_DELAY_STEPS)
         steps_per_frame = ms_to_steps("frame_duration", self.frame_duration, self.dt, maximum=MAX_STEPS_PER_FRAME)
@@ -272,6 +279,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             weights=weight_means,
             delay_exc=self.delay_exc,
             delay_inh=self.delay_inh,
+            max_delay=self.max_delay,
             input_scale=self.input_scale,
             input_fraction=self.input_fraction,
             signed_input=encoder.signed_weights,
@@ -321,8 +329,8 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         # CSR arrays (index, weight, delay) plus the construction's temporaries (pre, post, order, masks).
         check_memory(f"a liquid of {self.n_neurons} neurons and ~{n_synapses:.3g} synapses", 64.0 * n_synapses)
         # Each thread keeps excitatory and inhibitory delay ring buffers of (longest delay + 1) x N.
-        n_slots = 1 + max(ms_to_steps(name, getattr(self, name), self.dt, maximum=MAX_DELAY_STEPS)
-                          for name in ("delay_exc", "delay_inh"))
+        delays = [self.delay_exc, self.delay_inh] + ([self.max_delay] if self.max_delay is not None else [])
+        n_slots = 1 + max(ms_to_steps("delay", ms, self.dt, maximum=MAX_DELAY_STEPS) for ms in delays)
         check_memory(f"delay buffers of {n_slots} steps x {self.n_neurons} neurons per thread",
                      16.0 * n_slots * self.n_neurons * effective_n_jobs(self.n_jobs))
         self._check_feature_memory(extractors, n_samples)
@@ -423,7 +431,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         drive = self.encoder_.encode_chunk(sequence, encoder_state)
         return self.reservoir_.stream(drive, self.encoder_.mode, self.noise_seed_, liquid_state, self._stream_tau())
 
-    def iter_states(self, x, chunk_size: int = 2000):
+    def iter_states(self, x, chunk_size: int = 2000, voltage: bool = False):
         """Stream one series from rest, chunk by chunk, without touching :meth:`partial_transform`'s state.
 
         Safe to call from several threads at once on the same fitted liquid.
@@ -433,6 +441,9 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         x : array (n_timesteps, n_channels) or (n_timesteps,)
         chunk_size : int
             Timesteps simulated per chunk; memory is O(chunk_size x n_neurons).
+        voltage : bool
+            Also return every neuron's membrane potential (mV) after the
+            filtered state: a continuous, less noisy read of the same liquid.
 
         Yields
         ------
@@ -440,7 +451,8 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             Index of the chunk's first timestep.
         states : array (chunk, n_neurons)
             The filtered liquid state at the end of each timestep (see
-            :meth:`partial_transform`); identical to one whole run.
+            :meth:`partial_transform`), (chunk, 2 n_neurons) with ``voltage``;
+            identical to one whole run.
         """
         check_is_fitted(self, "reservoir_")
         check_number("chunk_size", chunk_size, 1, integer=True)
@@ -450,7 +462,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         tau = self._stream_tau()
         for start in range(0, sequence.shape[0], chunk_size):
             drive = self.encoder_.encode_chunk(sequence[start : start + chunk_size], encoder_state)
-            yield start, self.reservoir_.stream(drive, self.encoder_.mode, self.noise_seed_, state, tau)
+            yield start, self.reservoir_.stream(drive, self.encoder_.mode, self.noise_seed_, state, tau, voltage)
 
     def _stream_tau(self) -> float:
         state = next((e for e in self.extractors_ if e.kind == "state"), None)
@@ -525,6 +537,7 @@ class _LiquidReadout(BaseEstimator):
         w_ii: float = 6.0,
         delay_exc: float = 1.5,
         delay_inh: float = 0.8,
+        max_delay: float | None = None,
         encoder="current",
         input_scale: float = 5.0,
         input_fraction: float = 0.3,
@@ -546,6 +559,7 @@ class _LiquidReadout(BaseEstimator):
         self.w_ii = w_ii
         self.delay_exc = delay_exc
         self.delay_inh = delay_inh
+        self.max_delay = max_delay
         self.encoder = encoder
         self.input_scale = input_scale
         self.input_fraction = input_fraction

@@ -169,11 +169,16 @@ def _update_split(v, i_exc, i_inh, arriving_exc, arriving_inh, i_in, refractory_
 
 
 @njit(cache=True)
-def _update_full(v, i_exc, i_inh, i_adapt, arriving_exc, arriving_inh, i_in, refractory_left, c, noise_key,
-                 global_step):
-    """One step of every neuron with every model feature: adaptation and membrane noise."""
+def _update_full(v, i_exc, i_inh, i_adapt, arriving_exc, arriving_inh, i_in, refractory_left, c, propagators,
+                 noise_key, global_step):
+    """One step of every neuron with every model feature: per-neuron membrane time constants
+    (``propagators`` (4, N), or (4, 0) for the scalars in ``c``), adaptation and membrane noise."""
     n_neurons = v.shape[0]
+    heterogeneous = propagators.shape[1] > 0
+    decay_m, gain, prop_exc, prop_inh = c.decay_m, c.gain_const, c.prop_exc, c.prop_inh
     for n in range(n_neurons):
+        if heterogeneous:
+            decay_m, gain, prop_exc, prop_inh = propagators[0, n], propagators[1, n], propagators[2, n], propagators[3, n]
         noise = 0.0
         if c.noise_scale > 0.0 and refractory_left[n] == 0:
             noise = c.noise_scale * _normal(noise_key, np.uint64(global_step * n_neurons + n))
@@ -181,8 +186,8 @@ def _update_full(v, i_exc, i_inh, i_adapt, arriving_exc, arriving_inh, i_in, ref
         current_inh = i_inh[n] + arriving_inh[n]
         arriving_exc[n] = 0.0
         arriving_inh[n] = 0.0
-        v_free = (c.v_rest + (v[n] - c.v_rest) * c.decay_m + i_in[n] * c.gain_const
-                  + current_exc * c.prop_exc + current_inh * c.prop_inh - i_adapt[n] * c.prop_adapt + noise)
+        v_free = (c.v_rest + (v[n] - c.v_rest) * decay_m + i_in[n] * gain
+                  + current_exc * prop_exc + current_inh * prop_inh - i_adapt[n] * c.prop_adapt + noise)
         v[n] = c.v_reset if refractory_left[n] > 0 else v_free
         refractory_left[n] = max(refractory_left[n] - 1, 0)
         i_exc[n] = current_exc * c.decay_exc
@@ -203,10 +208,15 @@ def _decay(powers, decay_state, elapsed):
 
 
 @njit(cache=True)
-def _read_state(trace, trace_step, global_step, powers, decay_state, out, point):
-    """Filtered state at ``global_step``: each trace decays lazily from its last spike."""
-    for n in range(trace.shape[0]):
+def _read_state(trace, trace_step, global_step, powers, decay_state, v, out, point):
+    """Filtered state at ``global_step``: each trace decays lazily from its last spike. When ``out``
+    has twice as many rows as there are neurons, the membrane potentials (mV) fill the second half."""
+    n_neurons = trace.shape[0]
+    for n in range(n_neurons):
         out[n, point] = trace[n] * _decay(powers, decay_state, global_step - trace_step[n])
+    if out.shape[0] == 2 * n_neurons:
+        for n in range(n_neurons):
+            out[n_neurons + n, point] = v[n]
 
 
 @njit(cache=True)
@@ -248,7 +258,7 @@ def simulate_sample(
         The network arrays, see ``Reservoir.network``: input CSR (indptr,
         indices, weights), recurrent CSR (indptr, indices, weights),
         out_delay (steps, per presynaptic neuron), n_slots, is_inhibitory,
-        bias, refractory_steps, v_init.
+        bias, refractory_steps, v_init, per-neuron propagators (4, N or 0).
     consts : KernelConstants
         Exact one-step propagators of the neuron model.
     n_bins, n_points : int
@@ -257,8 +267,8 @@ def simulate_sample(
     seed : int
         Key of the sample's random numbers (Poisson input, noise); draws are
         indexed by the global step, so they do not depend on chunking.
-    counts_out : (N, n_bins), state_out : (N, n_points), total_out, latency_out : (N,)
-        Outputs. ``latency_out`` is the first-spike time (ms), or the sample
+    counts_out : (N, n_bins), state_out : (N or 2N, n_points), total_out, latency_out : (N,)
+        Outputs; with 2N rows, ``state_out`` also gets the membrane potentials. ``latency_out`` is the first-spike time (ms), or the sample
         duration for neurons that never fire.
     trace_neurons : (k,) int64 or None
         Record: return the spike raster as (step, neuron) arrays and the
@@ -289,7 +299,7 @@ def simulate_sample(
     traces : (n_steps, k) float64
     """
     (in_indptr, in_indices, in_weights, rec_indptr, rec_indices, rec_weights, out_delay, n_slots,
-     is_inhibitory, bias, refractory_steps, v_init) = net
+     is_inhibitory, bias, refractory_steps, v_init, propagators) = net
     plastic = learn is not None
     n_neurons = v_init.shape[0]
     n_frames = drive.shape[0]
@@ -297,7 +307,7 @@ def simulate_sample(
     n_steps = n_frames * steps_per_frame
     # Equal synaptic time constants: one current and one buffer carry both signs.
     merged = consts.prop_exc == consts.prop_inh and consts.decay_exc == consts.decay_inh
-    lean = consts.adapt_increment == 0.0 and consts.noise_scale == 0.0
+    lean = consts.adapt_increment == 0.0 and consts.noise_scale == 0.0 and propagators.shape[1] == 0
 
     streaming = carry[0].shape[0] > 0
     if streaming:
@@ -380,7 +390,7 @@ def simulate_sample(
             # Pass 1: integrate every neuron over the step.
             if not lean:
                 _update_full(v, i_exc, i_inh, i_adapt, buffer_exc[slot], buffer_inh[slot], i_in, refractory_left,
-                             consts, noise_key, global_step)
+                             consts, propagators, noise_key, global_step)
             elif merged:
                 _update_merged(v, i_exc, buffer_exc[slot], i_in, refractory_left, consts)
             else:
@@ -439,7 +449,7 @@ def simulate_sample(
                 for j in range(trace_neurons.shape[0]):
                     traces[step, j] = v[trace_neurons[j]]
             while next_point < n_points and point_steps[next_point] == step:
-                _read_state(trace, trace_step, global_step, powers, decay_state, state_out, next_point)
+                _read_state(trace, trace_step, global_step, powers, decay_state, v, state_out, next_point)
                 next_point += 1
 
     duration = n_steps * dt

@@ -62,6 +62,11 @@ class LIF(BaseEstimator):
     ----------
     tau_m : float, default=30.0
         Membrane time constant (ms).
+    tau_m_max : float or None, default=None
+        Heterogeneous membrane time constants: each neuron draws its own
+        ``tau_m`` log-uniformly from ``[tau_m, tau_m_max]`` ms, so that one
+        liquid holds fast and slow integrators (a memory of several
+        timescales). ``None``: every neuron has ``tau_m``.
     v_rest, v_thresh, v_reset : float, default=0.0, 15.0, 13.5
         Resting potential, firing threshold and reset potential (mV).
     refractory_exc, refractory_inh : float, default=3.0, 2.0
@@ -86,6 +91,7 @@ class LIF(BaseEstimator):
     def __init__(
         self,
         tau_m: float = 30.0,
+        tau_m_max: float | None = None,
         v_rest: float = 0.0,
         v_thresh: float = 15.0,
         v_reset: float = 13.5,
@@ -100,6 +106,7 @@ class LIF(BaseEstimator):
         tau_adapt: float = 100.0,
     ):
         self.tau_m = tau_m
+        self.tau_m_max = tau_m_max
         self.v_rest = v_rest
         self.v_thresh = v_thresh
         self.v_reset = v_reset
@@ -116,6 +123,8 @@ class LIF(BaseEstimator):
     def validate(self) -> None:
         """Raise ValueError naming the first invalid parameter."""
         for name, value in self.get_params().items():
+            if name == "tau_m_max" and value is None:
+                continue
             if not isinstance(value, (int, float, np.number)) or isinstance(value, bool):
                 raise TypeError(f"LIF.{name} must be a number, got {value!r}")
             if not isfinite(value):
@@ -126,6 +135,8 @@ class LIF(BaseEstimator):
         for name in ("refractory_exc", "refractory_inh", "bias_jitter", "noise_std", "adaptation"):
             if getattr(self, name) < 0:
                 raise ValueError(f"LIF.{name} must be >= 0, got {getattr(self, name)!r}")
+        if self.tau_m_max is not None and self.tau_m_max < self.tau_m:
+            raise ValueError(f"LIF.tau_m_max ({self.tau_m_max} ms) must be >= LIF.tau_m ({self.tau_m} ms)")
         if self.v_reset >= self.v_thresh:
             raise ValueError(
                 f"LIF.v_reset ({self.v_reset} mV) must be below LIF.v_thresh ({self.v_thresh} mV)"
@@ -157,12 +168,14 @@ class LIF(BaseEstimator):
 
     def neuron_arrays(
         self, is_inhibitory: np.ndarray, dt: float, rng: np.random.Generator
-    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Per-neuron background current (mV), refractory steps and initial V (mV).
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Per-neuron background current (mV), refractory steps, initial V (mV) and propagators.
 
         Each neuron starts at the fixed point of its background current (or at
         ``v_reset`` if that current alone makes it fire), so samples do not
-        begin with a start-up transient.
+        begin with a start-up transient. The propagators are (4, N): per
+        neuron ``decay_m``, ``gain_const``, ``prop_exc``, ``prop_inh`` (see
+        :class:`KernelConstants`) when ``tau_m_max`` is set, else (4, 0).
         """
         n_neurons = is_inhibitory.shape[0]
         bias = self.bias + self.bias_jitter * rng.random(n_neurons)
@@ -171,7 +184,17 @@ class LIF(BaseEstimator):
         refractory_steps = np.rint(refractory_ms / dt).astype(np.int32)
         v_fixed_point = self.v_rest + bias
         v_init = np.where(v_fixed_point < self.v_thresh, v_fixed_point, self.v_reset)
-        return bias, refractory_steps, v_init.astype(np.float64)
+        propagators = np.zeros((4, 0))
+        if self.tau_m_max is not None:
+            tau_m = np.exp(rng.uniform(np.log(self.tau_m), np.log(self.tau_m_max), size=n_neurons))
+            decay_m = np.exp(-dt / tau_m)
+            propagators = np.vstack([
+                decay_m,
+                1.0 - decay_m,
+                [_current_propagator(dt, t, self.tau_syn_exc) for t in tau_m],
+                [_current_propagator(dt, t, self.tau_syn_inh) for t in tau_m],
+            ])
+        return bias, refractory_steps, v_init.astype(np.float64), np.ascontiguousarray(propagators)
 
     def max_rate(self, dt: float) -> float:
         """Highest firing rate (Hz) the refractory period allows at step ``dt`` ms."""

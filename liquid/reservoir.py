@@ -51,6 +51,7 @@ class Reservoir:
     bias: np.ndarray
     refractory_steps: np.ndarray
     v_init: np.ndarray
+    propagators: np.ndarray
     consts: KernelConstants
     dt: float
     steps_per_frame: int
@@ -108,6 +109,7 @@ class Reservoir:
             self.bias,
             self.refractory_steps,
             self.v_init,
+            self.propagators,
         )
 
     @property
@@ -208,12 +210,14 @@ class Reservoir:
         """A liquid at rest, to be carried through ``stream`` calls."""
         return new_carry(self.v_init, self.n_slots)
 
-    def stream(self, drive: np.ndarray, mode: int, seed: int, state: tuple, tau_state: float) -> np.ndarray:
+    def stream(self, drive: np.ndarray, mode: int, seed: int, state: tuple, tau_state: float,
+               voltage: bool = False) -> np.ndarray:
         """Continue a simulation from ``state`` (updated in place) through ``drive``.
 
         Returns the filtered liquid state at the end of every frame,
-        (n_frames, n_neurons); memory is O(len(drive) x N), whatever the
-        length of the whole stream.
+        (n_frames, n_neurons), followed with ``voltage`` by the membrane
+        potentials (mV), (n_frames, 2 n_neurons); memory is O(len(drive) x N),
+        whatever the length of the whole stream.
         """
         (drive,) = self._check_drives([drive], mode)
         check_number("seed", seed, 0, high=MAX_SEED, integer=True)
@@ -221,7 +225,7 @@ class Reservoir:
         if not self._is_state(state):
             raise ValueError("state is not a streaming state of this liquid; start one with new_state()")
         n_frames = drive.shape[0]
-        state_out = np.zeros((self.n_neurons, n_frames))
+        state_out = np.zeros(((2 if voltage else 1) * self.n_neurons, n_frames))
         self._simulate_one(drive, mode, seed, n_points=n_frames, tau_state=tau_state, state_out=state_out,
                            carry=state)
         return state_out.T
@@ -322,6 +326,7 @@ def build_reservoir(
     weights: dict[str, float],
     delay_exc: float,
     delay_inh: float,
+    max_delay: float | None,
     input_scale: float,
     input_fraction: float,
     signed_input: bool,
@@ -334,6 +339,8 @@ def build_reservoir(
     ``weights`` maps connection types ``"ee", "ei", "ie", "ii"`` (presynaptic
     type first) to mean synaptic current amplitudes (mV); magnitudes are gamma
     distributed around them and inhibitory ones made negative (Dale's law).
+    Every synapse of a neuron has the same delay: its type's, or with
+    ``max_delay`` (ms) one drawn uniformly between that and ``max_delay``.
     """
     n_inhibitory = int(round(frac_inhibitory * n_neurons))
     is_inhibitory = rng.permutation(n_neurons) < n_inhibitory
@@ -346,6 +353,10 @@ def build_reservoir(
     delay_steps = [ms_to_steps(name, ms, dt, maximum=MAX_DELAY_STEPS, minimum=1)
                    for name, ms in (("delay_exc", delay_exc), ("delay_inh", delay_inh))]
     out_delay = np.where(is_inhibitory, delay_steps[1], delay_steps[0]).astype(np.int32)
+    if max_delay is not None:
+        # Axonal delays spread up to max_delay: spikes keep echoes of older input in flight.
+        longest = ms_to_steps("max_delay", max_delay, dt, maximum=MAX_DELAY_STEPS, minimum=1)
+        out_delay = rng.integers(out_delay, np.maximum(out_delay, longest) + 1).astype(np.int32)
     rec_indptr, rec_indices, rec_weights = _to_csr(pre, post, n_neurons, rec_weights)
 
     receives = rng.random((n_channels, n_neurons)) < input_fraction
@@ -355,7 +366,7 @@ def build_reservoir(
         in_weights *= rng.choice([-1.0, 1.0], size=channel.shape[0])
     in_indptr, in_indices, in_weights = _to_csr(channel, target, n_channels, in_weights)
 
-    bias, refractory_steps, v_init = neuron.neuron_arrays(is_inhibitory, dt, rng)
+    bias, refractory_steps, v_init, propagators = neuron.neuron_arrays(is_inhibitory, dt, rng)
     return Reservoir(
         is_inhibitory=is_inhibitory,
         rec_indptr=rec_indptr,
@@ -368,6 +379,7 @@ def build_reservoir(
         bias=bias,
         refractory_steps=refractory_steps,
         v_init=v_init,
+        propagators=propagators,
         consts=neuron.kernel_constants(dt),
         dt=float(dt),
         steps_per_frame=int(steps_per_frame),

@@ -1,0 +1,139 @@
+"""Per-timestep tasks: liquid's sequence estimators against reservoirpy's echo state network.
+
+Tasks (NRMSE = RMSE / std of the target, on held-out data):
+
+* NARMA-10: 4,000 steps, train on the first 3,000 (washout 100), test on the rest.
+* Mackey-Glass (tau = 17, sampled every time unit, scaled to [-1, 1]): 1-step-ahead
+  teacher-forced prediction, and 10-step-ahead free-running forecasts from 100
+  origins in the test part (NRMSE of the 10th step).
+
+Both models get the same sizes (500 and 2,000 units), the same data and a ridge
+readout; fit and predict seconds are wall time in this run. The ESN is
+reservoirpy's (``pip install "liquid-lsm[bench]"``), with the textbook settings
+for these tasks (leak 0.3, spectral radius 1.25 for NARMA / 0.9 for
+Mackey-Glass, ridge 1e-6); its rows are skipped when it is not installed.
+
+Usage: python benchmarks/timeseries.py [--sizes 500 2000] [--quick]
+"""
+from __future__ import annotations
+
+import argparse
+import time
+import warnings
+
+import numpy as np
+
+from liquid.datasets import make_mackey_glass, make_narma
+from liquid.forecasting import LSMForecaster
+from liquid.sequence import LSMSequenceRegressor, memory_liquid
+
+WASHOUT = 100
+
+
+def nrmse(predicted, truth) -> float:
+    return float(np.sqrt(np.mean((np.asarray(predicted) - truth) ** 2)) / np.std(truth))
+
+
+def tasks(quick: bool) -> dict:
+    n = 1500 if quick else 4000
+    u, y = make_narma(n, random_state=0)
+    mg = make_mackey_glass(n + 11, random_state=0)
+    mg = 2.0 * (mg - mg.min()) / (mg.max() - mg.min()) - 1.0
+    return {"narma": (u, y, int(0.75 * n)), "mackey_glass": (mg, int(0.75 * n))}
+
+
+def liquid_scores(n_units: int, data: dict) -> dict:
+    scores = {}
+    u, y, split = data["narma"]
+    start = time.perf_counter()
+    model = LSMSequenceRegressor(memory_liquid(n_units, random_state=0), washout=WASHOUT).fit(u[:split], y[:split])
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    predicted = model.predict(u)
+    scores["narma"] = (nrmse(predicted[split:], y[split:]), fit_s, time.perf_counter() - start)
+
+    series, split = data["mackey_glass"]
+    start = time.perf_counter()
+    forecaster = LSMForecaster(memory_liquid(n_units, random_state=0), washout=WASHOUT).fit(series[:split])
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    one_step = forecaster.predict(series[:-1])
+    scores["mg_1"] = (nrmse(one_step[split:], series[split + 1 :]), fit_s, time.perf_counter() - start)
+    origins = np.linspace(split, series.shape[0] - 11, 100).astype(np.int64)
+    start = time.perf_counter()
+    free = forecaster.forecast(series, 10, origins=origins)
+    scores["mg_10"] = (nrmse(free[:, -1], series[origins + 10]), fit_s, time.perf_counter() - start)
+    return scores
+
+
+def esn_scores(n_units: int, data: dict) -> dict | None:
+    try:
+        from reservoirpy.nodes import Reservoir, Ridge
+    except ImportError:
+        return None
+    scores = {}
+    u, y, split = data["narma"]
+    start = time.perf_counter()
+    esn = Reservoir(n_units, lr=0.3, sr=1.25, input_scaling=1.0, seed=0) >> Ridge(ridge=1e-6)
+    esn.fit(u[:split, None], y[:split, None], warmup=WASHOUT)
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    predicted = esn.run(u[:, None])[:, 0]
+    scores["narma"] = (nrmse(predicted[split:], y[split:]), fit_s, time.perf_counter() - start)
+
+    series, split = data["mackey_glass"]
+    start = time.perf_counter()
+    reservoir = Reservoir(n_units, lr=0.3, sr=0.9, input_scaling=1.0, seed=0)
+    readout = Ridge(ridge=1e-6)
+    esn = reservoir >> readout
+    esn.fit(series[: split - 1, None], series[1:split, None], warmup=WASHOUT)
+    fit_s = time.perf_counter() - start
+    start = time.perf_counter()
+    one_step = esn.run(series[:-1, None])[:, 0]
+    scores["mg_1"] = (nrmse(one_step[split:], series[split + 1 :]), fit_s, time.perf_counter() - start)
+    origins = np.linspace(split, series.shape[0] - 11, 100).astype(np.int64)
+    start = time.perf_counter()
+    finals = []
+    reservoir.reset()
+    position = 0
+    for origin in origins:
+        esn.run(series[position:origin, None])  # teacher forcing up to the origin
+        position = origin
+        saved = {key: value.copy() for key, value in reservoir.state.items()}
+        value = esn(series[origin : origin + 1])
+        for _ in range(9):
+            value = esn(value)  # free-running: the prediction is the next input
+        finals.append(value[0])
+        reservoir.state = saved
+    scores["mg_10"] = (nrmse(np.array(finals), series[origins + 10]), fit_s, time.perf_counter() - start)
+    return scores
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[500, 2000])
+    parser.add_argument("--quick", action="store_true", help="short series, 100 units: checks the script runs")
+    args = parser.parse_args()
+    if args.quick:
+        args.sizes = [100]
+    warnings.simplefilter("ignore")
+    data = tasks(args.quick)
+    print(f"{'task':<14} {'units':>6} {'model':<7} {'NRMSE':>7} {'fit s':>7} {'predict s':>10}")
+    results = []
+    for n in args.sizes:
+        for name, scores in (("liquid", liquid_scores(n, data)), ("ESN", esn_scores(n, data))):
+            if scores is None:
+                print(f"{'(all)':<14} {n:>6} {name:<7} reservoirpy not installed: pip install 'liquid-lsm[bench]'")
+                continue
+            for task, (error, fit_s, predict_s) in scores.items():
+                results.append((task, n, name, error))
+                print(f"{task:<14} {n:>6} {name:<7} {error:>7.3f} {fit_s:>7.1f} {predict_s:>10.1f}", flush=True)
+    by_key = {(t, n, m): e for t, n, m, e in results}
+    for task, n, model, error in results:
+        esn = by_key.get((task, n, "ESN"))
+        if model == "liquid" and esn:
+            print(f"# {task} at {n} units: liquid / ESN NRMSE = {error / esn:.2f}")
+
+
+if __name__ == "__main__":
+    main()
