@@ -1,20 +1,29 @@
-"""Anomaly detection on NAB: the liquid detector (both scoring methods) against a rolling z-score.
+"""Anomaly detection on NAB: liquid's detectors against NAB's published detectors, NAB's own score.
 
-For every series of realKnownCause and artificialWithAnomaly: train on the
-first 15% (NAB's probationary period), score every point, flag points above
-the threshold learned on the training period, and evaluate the points after
-it against NAB's labelled windows: window precision / recall / F1 (a window
-is found by any flag inside it; each run of flags outside all windows is one
-false alarm) and AUC-PR of the point scores.
+For every series of realKnownCause and artificialWithAnomaly, under NAB's rules:
+the first 15% of the series (at most 750 points) is the probationary period —
+detectors learn from it and are not scored there; after it they stream the
+series point by point, never looking ahead.
 
-Baseline (same run, same thresholding rule): |x(t) - mean| / std over the
-previous 100 points.
+* liquid online: ``OnlineAnomalyDetector`` (default parameters): fitted on the
+  probationary period, then ``detect`` on the rest, learning as it goes.
+* liquid batch: ``LSMAnomalyDetector`` (Mahalanobis), trained once on the
+  probationary period, points flagged above its learned threshold.
+* NAB's detectors: their published anomaly scores (../shared/data/nab/results),
+  flagged at their standard-profile threshold (thresholds.json).
+
+Per series and on average: window F1 / precision / recall over the windows that
+end after the probationary period (a window is found by any detection in it;
+each run of detections outside all windows is one false alarm), point AUC-PR,
+and NAB's standard score (per-file raw score; the last row normalises the
+sum over the series, 0 = null detector, 100 = perfect). Also the cost per point.
 
 Usage: python benchmarks/anomaly.py [--nab DIR] [--quick]
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
 from pathlib import Path
@@ -23,71 +32,96 @@ import numpy as np
 import pandas as pd
 
 from liquid import LiquidStateMachine, LSMAnomalyDetector
-from liquid.anomaly import CALIBRATION_FRACTION
 from liquid.datasets import read_timeseries_csv
-from liquid.metrics import load_windows, point_auc_pr, window_scores
+from liquid.metrics import point_auc_pr, window_scores
+from liquid.nab import nab_score, normalised_score, probation_length
+from liquid.online_anomaly import OnlineAnomalyDetector
 
 SETS = ("realKnownCause", "artificialWithAnomaly")
-CONTAMINATION = 0.002
+PUBLISHED = ("numenta", "ARTime", "contextOSE", "randomCutForest", "windowedGaussian", "knncad", "relativeEntropy")
 
 
-def rolling_z(values: np.ndarray, window: int = 100) -> np.ndarray:
-    series = pd.Series(values)
-    past = series.shift(1).rolling(window, min_periods=10)
-    z = ((series - past.mean()).abs() / (past.std() + 1e-9)).fillna(0.0)
-    return z.to_numpy()
+def liquid_online(values: np.ndarray, probation: int) -> tuple[np.ndarray, np.ndarray, float]:
+    detector = OnlineAnomalyDetector(random_state=0).fit(values[:probation])
+    start = time.perf_counter()
+    probability = detector.score_stream(values[probation:])
+    seconds = time.perf_counter() - start
+    replay = OnlineAnomalyDetector(random_state=0).fit(values[:probation])
+    alarms = replay.detect(values[probation:])
+    return alarms, -np.log10(np.maximum(probability, 1e-300)), seconds
 
 
-def baseline_threshold(score: np.ndarray, n_train: int) -> float:
-    """The detector's rule: a high quantile of the scores on the last part of the training period."""
-    held_out = score[int(n_train * (1 - CALIBRATION_FRACTION)) : n_train]
-    return float(np.quantile(held_out, 1 - CONTAMINATION))
+def liquid_batch(values: np.ndarray, probation: int) -> tuple[np.ndarray, np.ndarray, float]:
+    detector = LSMAnomalyDetector("mahalanobis", liquid=LiquidStateMachine(300, random_state=0),
+                                  washout=20, random_state=0).fit(values[:probation])
+    start = time.perf_counter()
+    scores = -detector.decision_function(values)[probation:]
+    return scores > 0, scores, time.perf_counter() - start
 
 
-def evaluate(score, threshold, timestamps, windows, n_train) -> dict:
-    after = np.arange(len(score)) >= n_train
-    flags = score[after] > threshold
-    result = window_scores(flags, timestamps[after], windows)
-    return {"f1": result["f1"], "precision": result["precision"], "recall": result["recall"],
-            "auc_pr": point_auc_pr(score[after], timestamps[after], windows)}
+def evaluate(flags, scores, frame, windows, probation) -> dict:
+    timestamps = frame["timestamp"]
+    full_flags = np.zeros(len(frame), dtype=bool)
+    full_flags[probation:] = flags
+    nab = nab_score(full_flags, timestamps, windows)
+    after = pd.Timestamp(timestamps.iloc[probation])
+    scored_windows = [w for w in windows if pd.Timestamp(w[1]) >= after]
+    window = window_scores(flags, timestamps.iloc[probation:], scored_windows)
+    return {"f1": window["f1"], "precision": window["precision"], "recall": window["recall"],
+            "auc_pr": point_auc_pr(scores, timestamps.iloc[probation:], scored_windows), "nab": nab}
+
+
+def published(root: Path, detector: str, key: str, thresholds: dict, n_points: int) -> tuple | None:
+    folder, name = key.split("/")
+    path = root / "results" / detector / folder / f"{detector}_{name}.gz"
+    if not path.is_file():
+        return None
+    scores = pd.read_csv(path)["anomaly_score"].to_numpy()
+    if scores.shape[0] != n_points:
+        return None
+    return scores >= thresholds[detector]["standard"]["threshold"], scores
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    default = Path(os.environ.get("LIQUID_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data") / "nab"
-    parser.add_argument("--nab", type=Path, default=default)
-    parser.add_argument("--quick", action="store_true", help="two series, first 2,000 points")
+    default = Path(os.environ.get("LIQUID_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")) / "nab"
+    parser.add_argument("--nab", type=Path, default=default, help="NAB folder with data/, results/ and labels")
+    parser.add_argument("--quick", action="store_true", help="two series only")
     args = parser.parse_args()
-    labels = args.nab / "combined_windows.json"
-    files = [f for s in SETS for f in sorted((args.nab / "data" / s).glob("*.csv"))]
-    if args.quick:
-        files = files[:1] + files[-1:]
-    rows = []
-    for csv in files:
-        frame = read_timeseries_csv(csv, keep_order=True)
-        if args.quick:
-            frame = frame.iloc[:2000]
-        values, timestamps = frame["value"].to_numpy(), frame["timestamp"]
-        windows = load_windows(labels, f"{csv.parent.name}/{csv.name}")
-        n_train = int(0.15 * len(values))
-        for method in ("prediction", "mahalanobis"):
-            start = time.perf_counter()
-            detector = LSMAnomalyDetector(
-                method, liquid=LiquidStateMachine(n_neurons=300, random_state=0), contamination=CONTAMINATION,
-                random_state=0,
-            ).fit(values[:n_train])
-            score = -detector.score_samples(values)
-            rows.append({"series": csv.stem, "method": f"liquid-{method}", "seconds": time.perf_counter() - start,
-                         **evaluate(score, -detector.offset_, timestamps, windows, n_train)})
-        start = time.perf_counter()
-        z = rolling_z(values)
-        rows.append({"series": csv.stem, "method": "rolling-z", "seconds": time.perf_counter() - start,
-                     **evaluate(z, baseline_threshold(z, n_train), timestamps, windows, n_train)})
-        print(pd.DataFrame(rows[-3:]).to_string(index=False, header=len(rows) == 3,
-                                                float_format=lambda v: f"{v:.3f}"), flush=True)
+    windows = json.loads((args.nab / "combined_windows.json").read_text())
+    thresholds = json.loads((args.nab / "thresholds.json").read_text())
+    keys = sorted(k for k in windows if k.startswith(SETS))[: 2 if args.quick else None]
+
+    rows, totals = [], {}
+    for key in keys:
+        frame = read_timeseries_csv(args.nab / "data" / key, keep_order=True)
+        values = frame["value"].to_numpy()
+        probation = probation_length(len(values))
+        methods = {}
+        for name, run in (("liquid online", liquid_online), ("liquid batch", liquid_batch)):
+            flags, scores, seconds = run(values, probation)
+            methods[name] = (flags, scores)
+            totals.setdefault(name + " s/point", []).append(seconds / (len(values) - probation))
+        for detector in PUBLISHED:
+            found = published(args.nab, detector, key, thresholds, len(values))
+            if found is not None:
+                methods[f"NAB {detector}"] = (found[0][probation:], found[1][probation:])
+        for name, (flags, scores) in methods.items():
+            result = evaluate(flags, scores, frame, windows[key], probation)
+            rows.append({"series": key.split("/")[1].removesuffix(".csv"), "method": name, **result})
     table = pd.DataFrame(rows)
-    print("\nmean over series:")
-    print(table.groupby("method")[["f1", "precision", "recall", "auc_pr", "seconds"]].mean().round(3).to_string())
+    pd.set_option("display.width", 200)
+    per_series = table.assign(nab=table["nab"].map(lambda r: r.score)).pivot(index="series", columns="method",
+                                                                            values=["f1", "nab"])
+    print("per series: window F1 and NAB standard raw score")
+    print(per_series.round(3).to_string())
+    summary = table.groupby("method").agg(f1=("f1", "mean"), precision=("precision", "mean"),
+                                          recall=("recall", "mean"), auc_pr=("auc_pr", "mean"),
+                                          nab_standard=("nab", lambda r: normalised_score(list(r))))
+    print("\nmean over the series (NAB standard: normalised over all of them)")
+    print(summary.sort_values("nab_standard", ascending=False).round(3).to_string())
+    for name, costs in totals.items():
+        print(f"# {name}: {1e6 * np.median(costs):.1f} us median ({1 / np.median(costs):,.0f} points/s, one stream)")
 
 
 if __name__ == "__main__":

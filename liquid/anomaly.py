@@ -128,10 +128,9 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
         return LiquidStateMachine(n_neurons=300, random_state=self.random_state, n_jobs=self.n_jobs)
 
     def _states(self, liquid: LiquidStateMachine, series: np.ndarray):
-        """Liquid states of ``series`` from rest, chunk by chunk."""
-        liquid.reset_state()
-        for start in range(0, series.shape[0], self.chunk_size):
-            yield start, liquid.partial_transform(series[start : start + self.chunk_size])
+        """Liquid states of ``series`` from rest, chunk by chunk; the fitted liquid is not touched,
+        so concurrent calls are safe."""
+        yield from liquid.iter_states(series, chunk_size=self.chunk_size)
 
     def fit(self, X, y=None):
         """Learn the normal behaviour of the liquid on ``X``, one series (n_timesteps[, n_channels]).

@@ -151,3 +151,19 @@ def test_example_script_writes_scores_and_a_plot(tmp_path):
     failed = subprocess.run([sys.executable, str(ROOT / "examples" / "anomaly_detection.py"), str(bad)],
                             capture_output=True, text=True, timeout=600)
     assert failed.returncode == 2 and "go back in time" in failed.stderr
+
+
+def test_concurrent_score_samples_equal_serial():
+    from concurrent.futures import ThreadPoolExecutor
+
+    from liquid import LSMAnomalyDetector
+
+    rng = np.random.default_rng(5)
+    train = np.sin(np.arange(800) / 8.0) + 0.1 * rng.standard_normal(800)
+    streams = [np.sin(np.arange(300) / 8.0 + k) + 0.1 * rng.standard_normal(300) for k in range(8)]
+    detector = LSMAnomalyDetector(random_state=0).fit(train)
+    serial = [detector.score_samples(s) for s in streams]
+    with ThreadPoolExecutor(4) as pool:
+        parallel = list(pool.map(detector.score_samples, streams * 5))
+    for i, scores in enumerate(parallel):
+        np.testing.assert_array_equal(scores, serial[i % len(streams)])

@@ -1,0 +1,191 @@
+"""An online stream anomaly detector: a liquid, a forgetting model of its normal states, and alarms.
+
+Every point is scored before the detector learns from it, so there is no
+look-ahead; the model of normal states forgets (``memory``), so drift and a
+new regime become normal instead of raising alarms forever. The pipeline per
+point:
+
+1. the liquid (streamed, state carried across calls) maps the input history to
+   a state: filtered spike trains and membrane potentials, plus the input;
+2. raw anomaly: the (log) squared Mahalanobis distance of that state from an
+   exponentially forgetting Gaussian of past states;
+3. anomaly likelihood (in the spirit of Numenta's detectors): the tail
+   probability of the short-term mean of the raw anomaly under a Gaussian of
+   its own long-term behaviour, so that one threshold means the same on any
+   series;
+4. alarms are events: one when the probability falls below
+   ``alarm_probability``, then silence until it has stayed above
+   ``sqrt(alarm_probability)`` for ``rearm`` points.
+"""
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, clone
+from sklearn.utils.validation import check_is_fitted
+
+from ._validation import check_number
+from .estimators import LiquidStateMachine
+from .online_kernels import _refresh_precision, alarm_stream, likelihood_stream, mahalanobis_stream
+from .sequence import as_series_list, memory_liquid
+
+
+class OnlineAnomalyDetector(BaseEstimator):
+    """Stream anomaly detector that keeps learning what normal is.
+
+    Parameters
+    ----------
+    liquid : LiquidStateMachine or None
+        The liquid (cloned). ``None``: :func:`~liquid.sequence.memory_liquid`
+        with 100 neurons (membrane potentials of fast and slow neurons).
+    memory : float, default=500.0
+        Forgetting time (points) of the model of normal states: after a
+        change, the new regime is learned within about this many points.
+    history : float, default=2000.0
+        Forgetting time (points) of the long-term statistics of the raw
+        anomaly, against which the likelihood is computed.
+    averaging : int, default=10
+        Points in the short-term mean of the raw anomaly.
+    alarm_probability : float, default=1e-4
+        An alarm is raised when the tail probability falls below this.
+    rearm : int, default=50
+        After an alarm, points the probability must stay calm before the next one.
+    shrinkage : float, default=0.1
+        Shrinkage of the state covariance towards a multiple of the identity.
+    chunk_size : int, default=1000
+    random_state : int, RandomState or None
+    n_jobs : int or None
+
+    Attributes
+    ----------
+    liquid_ : LiquidStateMachine
+    n_channels_in_ : int
+    n_seen_ : int
+        Points streamed so far.
+
+    Notes
+    -----
+    A detector holds the state of *one* stream; use one detector per stream
+    (``sklearn.base.clone`` gives a fresh one). Calls on the same detector
+    must not overlap.
+    """
+
+    def __init__(
+        self,
+        liquid=None,
+        *,
+        memory: float = 500.0,
+        history: float = 2000.0,
+        averaging: int = 10,
+        alarm_probability: float = 1e-4,
+        rearm: int = 50,
+        shrinkage: float = 0.1,
+        chunk_size: int = 1000,
+        random_state=None,
+        n_jobs: int | None = None,
+    ):
+        self.liquid = liquid
+        self.memory = memory
+        self.history = history
+        self.averaging = averaging
+        self.alarm_probability = alarm_probability
+        self.rearm = rearm
+        self.shrinkage = shrinkage
+        self.chunk_size = chunk_size
+        self.random_state = random_state
+        self.n_jobs = n_jobs
+
+    def _validate_params(self) -> None:
+        if self.liquid is not None and not isinstance(self.liquid, LiquidStateMachine):
+            raise TypeError(f"liquid must be a LiquidStateMachine or None, got {self.liquid!r}")
+        check_number("memory", self.memory, 1.0, low_inclusive=False)
+        check_number("history", self.history, 1.0, low_inclusive=False)
+        check_number("averaging", self.averaging, 1, integer=True)
+        check_number("alarm_probability", self.alarm_probability, 0.0, low_inclusive=False, high=0.5)
+        check_number("rearm", self.rearm, 0, integer=True)
+        check_number("shrinkage", self.shrinkage, 0.0, low_inclusive=False, high=1.0)
+        check_number("chunk_size", self.chunk_size, 1, integer=True)
+
+    def _series(self, X) -> np.ndarray:
+        (series,), single = as_series_list([X] if not isinstance(X, (list, tuple)) else X)
+        if not single and isinstance(X, (list, tuple)) and len(X) != 1:
+            raise ValueError("a detector follows one stream: pass one series")
+        return series
+
+    def fit(self, X, y=None):
+        """Start a stream: build the liquid and learn the normal states from ``X`` (e.g. NAB's probationary period).
+
+        ``X`` is one series (n_timesteps[, n_channels]); later calls to
+        :meth:`score_stream` / :meth:`detect` continue this stream.
+        """
+        self._validate_params()
+        series = self._series(X)
+        if series.shape[0] < 2 * self.averaging:
+            raise ValueError(f"X has {series.shape[0]} points; at least {2 * self.averaging} are needed to start")
+        liquid = clone(self.liquid) if self.liquid is not None else memory_liquid(
+            100, random_state=self.random_state, n_jobs=self.n_jobs)
+        liquid._fit([series], simulate=False)
+        self.liquid_ = liquid
+        self.n_channels_in_ = series.shape[1]
+        scale = series.std(axis=0)
+        self.input_mean_, self.input_scale_ = series.mean(axis=0), np.where(scale > 1e-12, scale, 1.0)
+        self._stream = {"liquid": liquid.reservoir_.new_state(), "encoder": liquid.encoder_.new_stream_state()}
+        self.n_seen_ = 0
+        states = self._states(series)
+        # The model starts from the first states' mean and covariance, then learns online.
+        self._mean = states.mean(axis=0)
+        self._covariance = np.cov(states, rowvar=False).reshape(states.shape[1], states.shape[1])
+        self._precision = np.empty_like(self._covariance)
+        _refresh_precision(self._covariance, self._precision, float(self.shrinkage))
+        self._clock = np.zeros(1, dtype=np.int64)
+        self._likelihood_stats = np.zeros(3)
+        self._recent = np.zeros(self.averaging + 1)
+        self._alarm_state = np.array([1.0, 0.0])
+        self._score_states(states, learn=True)
+        return self
+
+    def _states(self, series: np.ndarray) -> np.ndarray:
+        """Liquid states (trace, membrane potential) and the standardised input, per point."""
+        liquid = self.liquid_
+        blocks = []
+        for start in range(0, series.shape[0], self.chunk_size):
+            chunk = series[start : start + self.chunk_size]
+            drive = liquid.encoder_.encode_chunk(chunk, self._stream["encoder"])
+            states = liquid.reservoir_.stream(drive, liquid.encoder_.mode, liquid.noise_seed_,
+                                              self._stream["liquid"], liquid._stream_tau(), voltage=True)
+            blocks.append(np.hstack([states, (chunk - self.input_mean_) / self.input_scale_]))
+        self.n_seen_ += series.shape[0]
+        return np.vstack(blocks)
+
+    def _score_states(self, states: np.ndarray, learn: bool) -> np.ndarray:
+        raw = np.empty(states.shape[0])
+        mahalanobis_stream(states, self._mean, self._covariance, self._precision, self._clock,
+                           1.0 - 1.0 / self.memory, float(self.shrinkage), 50, learn, raw)
+        probability = np.empty(states.shape[0])
+        # Distances are heavy-tailed (chi-square like); their logarithm is close enough to Gaussian
+        # for the likelihood's Gaussian model of the raw anomaly.
+        likelihood_stream(np.log1p(raw / states.shape[1]), float(self.history), int(self.averaging),
+                          self._likelihood_stats, self._recent, learn, probability)
+        return probability
+
+    def _check_stream(self, X) -> np.ndarray:
+        check_is_fitted(self, "liquid_")
+        series = self._series(X)
+        if series.shape[1] != self.n_channels_in_:
+            raise ValueError(f"X has {series.shape[1]} channels, but the detector was fitted with {self.n_channels_in_}")
+        return series
+
+    def score_stream(self, X, learn: bool = True) -> np.ndarray:
+        """Continue the stream with ``X``: the tail probability of every point (small = anomalous).
+
+        Each point is scored before the detector learns from it (``learn=False``:
+        score without learning anything, e.g. data known to be abnormal).
+        """
+        series = self._check_stream(X)
+        return self._score_states(self._states(series), learn)
+
+    def detect(self, X, learn: bool = True) -> np.ndarray:
+        """Continue the stream with ``X``: True where an alarm is raised (events, see the module notes)."""
+        probability = self.score_stream(X, learn)
+        alarms = np.zeros(probability.shape[0], dtype=np.bool_)
+        alarm_stream(probability, float(self.alarm_probability), float(self.rearm), self._alarm_state, alarms)
+        return alarms
