@@ -129,28 +129,28 @@ def test_nab_windows_load():
     assert len(windows) == 5 and windows[0][0] < windows[0][1]
 
 
-def test_example_script_writes_scores_and_a_plot(tmp_path):
+def test_example_script_writes_alarms_a_plot_and_the_nab_score(tmp_path):
     pytest.importorskip("matplotlib")
     times = pd.date_range("2021-01-01", periods=3000, freq="5min")
     pd.DataFrame({"timestamp": times, "value": _with_anomalies()}).to_csv(tmp_path / "sensor.csv", index=False)
     labels = tmp_path / "windows.json"
-    labels.write_text('{"demo/sensor.csv": [["%s", "%s"]]}' % (times[1790], times[2050]))
+    labels.write_text('{"demo/sensor.csv": [["%s", "%s"]]}' % (times[990], times[1020]))
     out = tmp_path / "out"
     result = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "anomaly_detection.py"), str(tmp_path / "sensor.csv"),
-         "--train", "0.3", "--windows", str(labels), "--output-dir", str(out), "--quick"],
+         "--windows", str(labels), "--output-dir", str(out), "--quick"],
         capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr
     scores = pd.read_csv(out / "sensor.csv")
-    assert list(scores.columns) == ["timestamp", "value", "anomaly_score", "anomaly"] and len(scores) == 1500
+    assert list(scores.columns) == ["timestamp", "value", "tail_probability", "alarm"] and len(scores) == 1500
     assert (out / "sensor.png").stat().st_size > 10_000
-    assert "mean window F1" in result.stdout
+    assert "mean window F1" in result.stdout and "NAB standard score" in result.stdout
     bad = tmp_path / "bad.csv"
-    bad.write_text("timestamp,value\n2020-01-02,1\n2020-01-01,2\n")
+    bad.write_text("timestamp,value\n2020-01-02,1\n2020-01-01,x\n")
     failed = subprocess.run([sys.executable, str(ROOT / "examples" / "anomaly_detection.py"), str(bad)],
                             capture_output=True, text=True, timeout=600)
-    assert failed.returncode == 2 and "go back in time" in failed.stderr
+    assert failed.returncode == 2 and "non-numeric" in failed.stderr
 
 
 def test_concurrent_score_samples_equal_serial():

@@ -44,3 +44,20 @@ def test_stdp_tuning_example(tmp_path):
     out = _run("stdp_tuning.py", "--output", tmp_path / "stdp.png")
     assert "with STDP" in out and "mean_input_weight" in out
     assert (tmp_path / "stdp.png").stat().st_size > 10_000
+
+
+def test_anomaly_example_on_a_synthetic_stream_from_any_folder(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "anomaly_detection.py"), "--quick"],
+                            capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "synthetic stream" in result.stdout and "NAB standard score" in result.stdout
+    assert (tmp_path / "anomaly_results" / "synthetic.csv").is_file()
+
+
+@pytest.mark.skipif(not (SHARED / "nab" / "data" / "realKnownCause").is_dir(), reason="NAB data not in ../shared")
+def test_anomaly_example_on_the_whole_nab_folder_it_names(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "anomaly_detection.py"), "--quick", "--no-plot",
+                             str(SHARED / "nab" / "data" / "realKnownCause")],
+                            capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count(".csv: ") == 7 and "machine_temperature" in result.stdout
