@@ -29,7 +29,8 @@ def check_number(name: str, value, low: float, *, low_inclusive: bool = True, hi
         raise ValueError(f"{name} must be in {bounds}, got {value!r}")
 
 
-def _check_magnitude(arr: np.ndarray, name: str) -> None:
+def check_magnitude(arr: np.ndarray, name: str) -> None:
+    """Refuse values so large that the input statistics would overflow float64."""
     if arr.size and np.abs(arr).max() > MAX_ABS_VALUE:
         raise ValueError(
             f"{name} has values of magnitude up to {np.abs(arr).max():.3g}; values beyond {MAX_ABS_VALUE:g} "
@@ -53,7 +54,7 @@ def _as_sequence(x, index: int) -> np.ndarray:
         )
     if arr.shape[1] == 0:
         raise ValueError(f"sequence X[{index}] has 0 channels")
-    _check_magnitude(arr, f"sequence X[{index}]")
+    check_magnitude(arr, f"sequence X[{index}]")
     return np.ascontiguousarray(arr)
 
 
@@ -66,7 +67,7 @@ def _numeric_sequence(x: np.ndarray, index: int) -> np.ndarray:
     if not np.isfinite(arr).all():
         problem = "NaN" if np.isnan(arr).any() else "infinity"
         raise ValueError(f"sequence X[{index}] is invalid: Input X[{index}] contains {problem}.")
-    _check_magnitude(arr, f"sequence X[{index}]")
+    check_magnitude(arr, f"sequence X[{index}]")
     return arr
 
 
@@ -114,7 +115,7 @@ def check_sequences(X) -> tuple[list[np.ndarray], bool]:
             )
         if arr.shape[1] == 0 or (arr.ndim == 3 and arr.shape[2] == 0):
             raise ValueError(f"X has shape {arr.shape}: sequences need at least one timestep and one channel")
-        _check_magnitude(arr, "X")
+        check_magnitude(arr, "X")
         sequences = [np.ascontiguousarray(a[:, None] if is_2d else a) for a in arr]
     n_channels = sequences[0].shape[1]
     for i, seq in enumerate(sequences):

@@ -25,6 +25,7 @@ from sklearn.linear_model import RidgeCV
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
+from ._validation import check_magnitude
 from .estimators import LiquidStateMachine
 
 METHODS = ("prediction", "mahalanobis")
@@ -37,6 +38,7 @@ def _series(X, name: str = "X") -> np.ndarray:
     arr = check_array(X, dtype=np.float64, ensure_2d=False, input_name=name)
     if arr.ndim == 1:
         arr = arr[:, None]
+    check_magnitude(arr, name)
     return arr
 
 

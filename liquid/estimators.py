@@ -388,10 +388,13 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
                 stacklevel=4,
             )
         elif self.saturated_fraction_ > SATURATED_NEURONS or self.firing_rate_ > SATURATED_MEAN * max_rate:
+            # Name the criterion that fired: many saturated neurons, or a high mean rate.
+            cause = (f"{self.saturated_fraction_:.0%} of its {n_neurons} neurons fire above "
+                     f"{SATURATION_FRACTION * max_rate:.3g} Hz" if self.saturated_fraction_ > SATURATED_NEURONS
+                     else f"its mean rate {self.firing_rate_:.3g} Hz is above {SATURATED_MEAN:.0%} of the "
+                     f"{max_rate:.3g} Hz its refractory period allows")
             warnings.warn(
-                f"The liquid is saturated on the training data: {self.saturated_fraction_:.0%} of its "
-                f"{n_neurons} neurons fire above {SATURATION_FRACTION * max_rate:.3g} Hz (mean rate "
-                f"{self.firing_rate_:.3g} Hz, at most {max_rate:.3g} Hz possible): decrease input_scale "
+                f"The liquid is saturated on the training data: {cause}: decrease input_scale "
                 "or w_ee (or increase w_ie)",
                 LiquidActivityWarning,
                 stacklevel=4,

@@ -18,7 +18,7 @@ from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_number
+from ._validation import check_magnitude, check_number
 from .estimators import LiquidStateMachine
 from .neurons import LIF
 from .streaming_ridge import StreamingRidge
@@ -56,6 +56,7 @@ def as_series_list(X, name: str = "X") -> tuple[list[np.ndarray], bool]:
             arr = arr[:, None]
         if arr.ndim != 2 or arr.shape[0] == 0 or arr.shape[1] == 0:
             raise ValueError(f"{label} must be a series (n_timesteps,) or (n_timesteps, n_channels), got {arr.shape}")
+        check_magnitude(arr, label)
         series.append(np.ascontiguousarray(arr))
     return series, single
 

@@ -5,6 +5,7 @@ property-based tests (hypothesis) generate many more cases of each kind. The
 kernels do not bounds-check, so a case that slipped through validation would
 kill the interpreter: each case runs in this process on purpose.
 """
+import os
 import warnings
 
 import numpy as np
@@ -18,7 +19,9 @@ from liquid.features import FilteredState
 from liquid.kernels import MODE_CURRENT, MODE_RATE
 from liquid.topology import MaassColumn
 
-FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Cases per property: a fast subset in CI; LIQUID_FUZZ_EXAMPLES=500 for a deep run.
+EXAMPLES = int(os.environ.get("LIQUID_FUZZ_EXAMPLES", "40"))
+FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @pytest.fixture(scope="module")
@@ -195,7 +198,8 @@ def test_classifier_rejects_mismatched_labels(X):
 
 
 # -- property-based: encoders, loaders, command line ----------------------------------------------
-FUZZ_FILES = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ_FILES = settings(max_examples=EXAMPLES, deadline=None,
+                      suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 @FUZZ
@@ -260,3 +264,46 @@ def test_fuzz_command_line_options_give_one_line_errors_or_results(tmp_path_fact
         assert (folder / "out.csv").exists()
     else:
         assert code == 2 and captured.err.startswith("liquid: error:"), captured.err
+
+
+# -- property-based: the stream estimators ----------------------------------------------------------
+@FUZZ
+@given(
+    length=st.integers(0, 80),
+    poison=st.one_of(st.none(), bad_values),
+    kind=st.sampled_from(["sequence", "forecaster", "online", "batch"]),
+)
+def test_fuzz_stream_estimators_give_finite_output_or_a_clear_error(length, poison, kind):
+    from liquid import LSMAnomalyDetector
+    from liquid.forecasting import LSMForecaster
+    from liquid.online_anomaly import OnlineAnomalyDetector
+    from liquid.sequence import LSMSequenceRegressor, memory_liquid
+
+    rng = np.random.default_rng(length)
+    x = rng.standard_normal(length)
+    if poison is not None and length:
+        x[length // 2] = poison
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            if kind == "sequence":
+                out = LSMSequenceRegressor(memory_liquid(20, random_state=0), washout=5).fit(x, x).predict(x)
+            elif kind == "forecaster":
+                out = LSMForecaster(memory_liquid(20, random_state=0), washout=5).fit(x).forecast(x, 3)
+            elif kind == "online":
+                out = OnlineAnomalyDetector(memory_liquid(20, random_state=0)).fit(x).score_stream(x)
+            else:
+                out = LSMAnomalyDetector(liquid=LiquidStateMachine(20, random_state=0)).fit(x).score_samples(x)
+    except ValueError as error:
+        assert str(error)
+        return
+    assert np.isfinite(out).all()
+
+
+def test_extreme_values_do_not_give_infinite_anomaly_scores():
+    from liquid import LSMAnomalyDetector
+
+    x = np.sin(np.arange(400) / 5.0)
+    detector = LSMAnomalyDetector(liquid=LiquidStateMachine(30, random_state=0)).fit(x)
+    with pytest.raises(ValueError, match="magnitude"):
+        detector.score_samples(x * 1e300)
