@@ -29,6 +29,8 @@ import time
 
 import numba
 import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # benchmarks/peers.py (Brian2 network)
 from numba import njit, prange
 
 from liquid import LIF, LiquidStateMachine, PoissonEncoder
@@ -156,6 +158,8 @@ def main() -> None:
         drives = np.stack(X)
         steps, p_per_hz = lsm.reservoir_.steps_per_frame, lsm.reservoir_.dt / 1000.0
         liquid_seeds = rng.integers(0, 2**31 - 1, size=args.samples)
+        transform_ms = {}
+        reference_batch(drives[:1], steps, p_per_hz, *ref)  # compile (or load) before timing
         for threads in sorted({1, n_cores}):
             lsm.set_params(n_jobs=threads)
             numba.set_num_threads(threads)
@@ -168,6 +172,7 @@ def main() -> None:
                 spikes = reference_batch(drives, steps, p_per_hz, *ref).sum()
                 timings["reference"].append(time.perf_counter() - start)
             t = {k: 1000.0 * float(np.median(v)) / args.samples for k, v in timings.items()}
+            transform_ms[threads] = t["transform"]
             out = lsm.reservoir_.run(X, lsm.encoder_.mode, liquid_seeds, 0, 0, 30.0, threads)
             rate = out["total"].sum() / (n * args.samples)
             ref_rate = spikes / (n * args.samples)
@@ -176,7 +181,23 @@ def main() -> None:
                   f"{t['transform'] / t['reference']:>6.2f} {t['kernel'] / t['reference']:>12.2f} "
                   f"{n * 1000 / (t['transform'] / 1000):>12.3g} {rate * n * out_degree / (t['transform'] / 1000):>9.3g} "
                   f"{rate:>8.1f} {ref_rate:>7.1f}", flush=True)
+        brian2_rows(lsm, X, n, transform_ms)
     print(f"# cold compile (first fit + transform, empty numba cache): {cold_compile_seconds():.1f} s")
+
+
+def brian2_rows(lsm: LiquidStateMachine, X: list[np.ndarray], n: int, liquid_ms: dict) -> None:
+    """Brian2's C++ standalone mode on the same network, 1 thread and all threads (the bench extra)."""
+    try:
+        from peers import brian2_standalone
+    except ImportError:
+        print(f"{n:>6}  Brian2 C++ standalone: not installed (pip install 'liquid-lsm[bench]')")
+        return
+    for threads in sorted({1, min(2, os.cpu_count() or 1)}):
+        seconds, rate = brian2_standalone(lsm, X, threads)
+        ms = 1000.0 * seconds / len(X)
+        print(f"{n:>6} {threads:>3}  Brian2 C++ standalone {ms:.2f} ms per sample (one continuous run), "
+              f"rate {rate:.1f} Hz; liquid transform ({threads} thread{'s' if threads > 1 else ''}) is "
+              f"{ms / liquid_ms[threads]:.2f}x faster", flush=True)
 
 
 if __name__ == "__main__":
