@@ -357,6 +357,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             n_points=state.n_points if state else 0,
             tau_state=state.tau if state else 1.0,
             n_threads=effective_n_jobs(self.n_jobs),
+            voltage=bool(state.voltage) if state else False,
         )
         frame_counts = np.array([seq.shape[0] for seq in sequences], dtype=np.float64)
         duration_ms = frame_counts * self.reservoir_.steps_per_frame * self.reservoir_.dt
@@ -502,7 +503,10 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         names = []
         neurons = range(self.reservoir_.n_neurons)  # the fitted network, whatever n_neurons says now
         for extractor in self.extractors_:
-            if extractor.kind in ("counts", "state"):
+            if extractor.kind == "state" and extractor.voltage:
+                names += [f"{kind}{k}_n{i}" for k in range(extractor.n_points) for kind in ("state", "voltage")
+                          for i in neurons]
+            elif extractor.kind in ("counts", "state"):
                 names += [f"{extractor.kind}{k}_n{i}" for k in range(extractor.n_columns()) for i in neurons]
             else:
                 names += [f"{extractor.kind}_n{i}" for i in neurons]

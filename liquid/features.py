@@ -7,6 +7,7 @@ lengths give features of the same size.
 """
 from __future__ import annotations
 
+import numpy as np
 from sklearn.base import BaseEstimator
 
 from ._validation import check_number
@@ -54,20 +55,27 @@ class FilteredState(_Extractor):
     tau : float, default=30.0
         Filter time constant (ms).
     n_points : int, default=5
+    voltage : bool, default=False
+        Also read every neuron's membrane potential (mV) at the same points:
+        a continuous, less noisy view of the same state, which also carries
+        the input history of neurons below threshold.
     """
 
     kind = "state"
 
-    def __init__(self, tau: float = 30.0, n_points: int = 5):
+    def __init__(self, tau: float = 30.0, n_points: int = 5, voltage: bool = False):
         self.tau = tau
         self.n_points = n_points
+        self.voltage = voltage
 
     def validate(self):
         check_number("FilteredState.tau", self.tau, 0.0, low_inclusive=False)
         check_number("FilteredState.n_points", self.n_points, 1, integer=True)
+        if not isinstance(self.voltage, (bool, np.bool_)):
+            raise TypeError(f"FilteredState.voltage must be True or False, got {self.voltage!r}")
 
     def n_columns(self):
-        return self.n_points
+        return self.n_points * (2 if self.voltage else 1)
 
 
 class FiringRate(_Extractor):

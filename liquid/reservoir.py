@@ -153,11 +153,14 @@ class Reservoir:
         n_threads: int,
         learning: tuple | None = None,
         n_groups: int | None = None,
+        voltage: bool = False,
     ) -> dict[str, np.ndarray]:
         """Simulate a batch; return per-sample accumulators.
 
         Returns a dict with ``counts`` (S, N, n_bins), ``state`` (S, N,
-        n_points), ``total`` (S, N) spike totals and ``latency`` (S, N) in ms.
+        n_points; with ``voltage`` (S, 2N, n_points), the membrane potentials
+        in mV after the filtered traces), ``total`` (S, N) spike totals and
+        ``latency`` (S, N) in ms.
         With ``learning=(learn, stdp_constants)`` (see ``liquid.plasticity``)
         it also returns each sample's STDP weight changes ``dw_rec`` (S,
         2 * n_synapses) and ``dw_in`` (S, 2 * n_input_synapses), in mV
@@ -180,7 +183,7 @@ class Reservoir:
         stacked = np.ascontiguousarray(np.concatenate(drives, axis=0), dtype=np.float64)
         out = {
             "counts": np.zeros((n_samples, n, n_bins)),
-            "state": np.zeros((n_samples, n, n_points)),
+            "state": np.zeros((n_samples, (2 if voltage else 1) * n, n_points)),
             "total": np.zeros((n_samples, n)),
             "latency": np.zeros((n_samples, n)),
         }
