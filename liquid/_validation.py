@@ -91,24 +91,25 @@ def check_sequences(X) -> tuple[list[np.ndarray], bool]:
     is_list = isinstance(X, (list, tuple))
     if is_list and len(X) == 0:
         raise ValueError("X is empty: it contains no sequences")
-    if not is_list and np.ndim(X) == 1:
-        raise ValueError(
-            f"X is 1-D ({np.shape(X)[0]} values): a single series. Whole-sequence estimators take many "
-            "sequences, one output each (a list of (n_timesteps, n_channels) arrays); for an output at every "
-            "timestep use liquid.sequence.LSMSequenceRegressor / LSMSequenceClassifier or "
-            "liquid.forecasting.LSMForecaster"
-        )
     if is_list and any(np.ndim(x) > 0 for x in X):
         sequences = [_as_sequence(x, i) for i, x in enumerate(X)]
         is_2d = False
     else:
-        arr = check_array(X, dtype=np.float64, allow_nd=True, ensure_min_features=1)
+        arr = check_array(X, dtype=np.float64, allow_nd=True, ensure_min_features=1, ensure_2d=False)
+        if arr.ndim == 1:
+            raise ValueError(
+                f"X is 1-D ({arr.shape[0]} values), a single series. Reshape your data only if you mean many "
+                "sequences: whole-sequence estimators take a list of (n_timesteps, n_channels) arrays and give "
+                "one output per sequence; for an output at every timestep of a series use "
+                "liquid.sequence.LSMSequenceRegressor / LSMSequenceClassifier or liquid.forecasting.LSMForecaster"
+            )
         if arr.ndim > 3:
             raise ValueError(f"X has {arr.ndim} dimensions; expected (n_samples, n_timesteps[, n_channels])")
         is_2d = arr.ndim == 2
         if arr.shape[0] > 1 and arr.shape[1] == 1:
             raise ValueError(
-                f"X has shape {arr.shape}: {arr.shape[0]} sequences of one timestep each. If it is one series, "
+                f"X has shape {arr.shape}: {arr.shape[0]} sequences of one timestep each (1 feature(s) per row). "
+                "If it is one series, "
                 "use liquid.sequence.LSMSequenceRegressor / LSMSequenceClassifier or "
                 "liquid.forecasting.LSMForecaster for an output at every timestep; otherwise pass sequences "
                 "as rows of a 2-D array (n_sequences, n_timesteps) or a list of arrays"

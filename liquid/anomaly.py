@@ -49,7 +49,9 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
     ----------
     method : {"prediction", "mahalanobis"}, default="prediction"
     liquid : LiquidStateMachine or None
-        The liquid (cloned). ``None``: ``LiquidStateMachine(n_neurons=300)``
+        The liquid (cloned). ``None``: ``LiquidStateMachine(n_neurons=300)`` with the homogeneous
+        ``neuron="lif"``, short delays and filtered-state features, as this detector was designed;
+        :class:`~liquid.online_anomaly.OnlineAnomalyDetector` is the newer, online detector
         with this detector's ``random_state``.
     horizon : int, default=1
         Steps ahead the "prediction" readout forecasts.
@@ -127,7 +129,8 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
     def _make_liquid(self) -> LiquidStateMachine:
         if self.liquid is not None:
             return clone(self.liquid)
-        return LiquidStateMachine(n_neurons=300, random_state=self.random_state, n_jobs=self.n_jobs)
+        return LiquidStateMachine(n_neurons=300, neuron="lif", max_delay=None, features="state",
+                                  random_state=self.random_state, n_jobs=self.n_jobs)
 
     def _states(self, liquid: LiquidStateMachine, series: np.ndarray):
         """Liquid states of ``series`` from rest, chunk by chunk; the fitted liquid is not touched,

@@ -89,9 +89,12 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         Size of the liquid.
     frac_inhibitory : float, default=0.2
         Fraction of inhibitory neurons.
-    neuron : "lif" or LIF, default="lif"
+    neuron : "multiscale", "lif" or a LIF instance, default="multiscale"
         Neuron model (time constants, threshold, reset, refractoriness,
         synaptic time constants, background current, noise, adaptation).
+        "multiscale" (:class:`~liquid.neurons.MultiscaleLIF`) spreads membrane
+        time constants and background currents over the population; "lif" is
+        the homogeneous neuron of Maass et al. (2002).
     topology : {"fixed_indegree", "random", "column"} or a topology instance, default="fixed_indegree"
         :class:`~liquid.topology.FixedInDegree`, :class:`~liquid.topology.RandomSparse`
         or :class:`~liquid.topology.MaassColumn`.
@@ -101,7 +104,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         negative (Dale's law), magnitudes are gamma distributed (CV 0.5).
     delay_exc, delay_inh : float, default=1.5, 0.8
         Synaptic delay (ms) of excitatory / inhibitory synapses (at least one step).
-    max_delay : float or None, default=None
+    max_delay : float or None, default=100.0
         Heterogeneous axonal delays: each neuron's outgoing synapses get one
         delay drawn uniformly between its type's delay and ``max_delay`` ms.
         Long delays keep echoes of older input in flight, a memory of tens
@@ -113,9 +116,12 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         input (current mode) or current jump per input spike.
     input_fraction : float, default=0.3
         Probability that a neuron receives a given input channel.
-    features : str, extractor instance or list of them, default="state"
-        Spike-pattern features: "state" (:class:`~liquid.features.FilteredState`),
-        "counts", "rate", "latency"; a list concatenates them in order.
+    features : str, extractor instance or list of them, default=("state", "counts")
+        Spike-pattern features: "state" (:class:`~liquid.features.FilteredState`:
+        filtered spike trains and membrane potentials at 5 points), "counts"
+        (spike counts in 5 bins), "rate", "latency"; a list concatenates them
+        in order. States read the liquid at instants, counts pool over the
+        whole sequence: together they keep both.
     plasticity : None, "stdp" or STDP, default=None
         Unsupervised tuning of the liquid's weights by spike-timing-dependent
         plasticity during ``fit`` (see :class:`~liquid.plasticity.STDP`); the
@@ -160,7 +166,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         n_neurons: int = 1000,
         *,
         frac_inhibitory: float = 0.2,
-        neuron="lif",
+        neuron="multiscale",
         topology="fixed_indegree",
         w_ee: float = 3.0,
         w_ei: float = 6.0,
@@ -168,11 +174,11 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         w_ii: float = 6.0,
         delay_exc: float = 1.5,
         delay_inh: float = 0.8,
-        max_delay: float | None = None,
+        max_delay: float | None = 100.0,
         encoder="current",
         input_scale: float = 5.0,
         input_fraction: float = 0.3,
-        features="state",
+        features=("state", "counts"),
         plasticity=None,
         dt: float = 1.0,
         frame_duration: float = 10.0,
@@ -536,7 +542,7 @@ class _LiquidReadout(BaseEstimator):
         n_neurons: int = 1000,
         *,
         frac_inhibitory: float = 0.2,
-        neuron="lif",
+        neuron="multiscale",
         topology="fixed_indegree",
         w_ee: float = 3.0,
         w_ei: float = 6.0,
@@ -544,11 +550,11 @@ class _LiquidReadout(BaseEstimator):
         w_ii: float = 6.0,
         delay_exc: float = 1.5,
         delay_inh: float = 0.8,
-        max_delay: float | None = None,
+        max_delay: float | None = 100.0,
         encoder="current",
         input_scale: float = 5.0,
         input_fraction: float = 0.3,
-        features="state",
+        features=("state", "counts"),
         plasticity=None,
         dt: float = 1.0,
         frame_duration: float = 10.0,

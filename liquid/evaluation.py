@@ -58,13 +58,18 @@ def make_readout(name: str | None, task: str):
     raise ValueError(f"unknown readout {name!r} for {task}; choose one of: {choices}")
 
 
+#: The component a settings table without a "name" configures: the estimators' default.
+DEFAULT_COMPONENTS = {"neuron": "multiscale", "topology": "fixed_indegree", "encoder": "current",
+                      "plasticity": "stdp"}
+
+
 def _component(value, registry: dict, param: str):
     """A component from a config value: a name, or {"name": ..., **params}."""
     if isinstance(value, str):
         return value
     if isinstance(value, dict):
         settings = dict(value)
-        name = settings.pop("name", next(iter(registry)) if len(registry) == 1 else None)
+        name = settings.pop("name", DEFAULT_COMPONENTS.get(param))
         if name not in registry:
             raise ValueError(f"{param} needs a 'name' in {sorted(registry)}, got {value!r}")
         try:

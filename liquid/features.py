@@ -55,7 +55,7 @@ class FilteredState(_Extractor):
     tau : float, default=30.0
         Filter time constant (ms).
     n_points : int, default=5
-    voltage : bool, default=False
+    voltage : bool, default=True
         Also read every neuron's membrane potential (mV) at the same points:
         a continuous, less noisy view of the same state, which also carries
         the input history of neurons below threshold.
@@ -63,7 +63,7 @@ class FilteredState(_Extractor):
 
     kind = "state"
 
-    def __init__(self, tau: float = 30.0, n_points: int = 5, voltage: bool = False):
+    def __init__(self, tau: float = 30.0, n_points: int = 5, voltage: bool = True):
         self.tau = tau
         self.n_points = n_points
         self.voltage = voltage

@@ -169,6 +169,24 @@ def _update_split(v, i_exc, i_inh, arriving_exc, arriving_inh, i_in, refractory_
 
 
 @njit(cache=True)
+def _update_heterogeneous(v, i_exc, i_inh, arriving_exc, arriving_inh, i_in, refractory_left, c, propagators):
+    """One step of every neuron with its own membrane time constant (``propagators`` (4, N)), separate
+    excitatory / inhibitory currents, no adaptation or noise (branch-free: it vectorises)."""
+    decay_m, gain, prop_exc, prop_inh = propagators[0], propagators[1], propagators[2], propagators[3]
+    for n in range(v.shape[0]):
+        current_exc = i_exc[n] + arriving_exc[n]
+        current_inh = i_inh[n] + arriving_inh[n]
+        arriving_exc[n] = 0.0
+        arriving_inh[n] = 0.0
+        v_free = (c.v_rest + (v[n] - c.v_rest) * decay_m[n] + i_in[n] * gain[n]
+                  + current_exc * prop_exc[n] + current_inh * prop_inh[n])
+        v[n] = c.v_reset if refractory_left[n] > 0 else v_free
+        refractory_left[n] = max(refractory_left[n] - 1, 0)
+        i_exc[n] = current_exc * c.decay_exc
+        i_inh[n] = current_inh * c.decay_inh
+
+
+@njit(cache=True)
 def _update_full(v, i_exc, i_inh, i_adapt, arriving_exc, arriving_inh, i_in, refractory_left, c, propagators,
                  noise_key, global_step):
     """One step of every neuron with every model feature: per-neuron membrane time constants
@@ -305,9 +323,12 @@ def simulate_sample(
     n_frames = drive.shape[0]
     n_channels = drive.shape[1]
     n_steps = n_frames * steps_per_frame
-    # Equal synaptic time constants: one current and one buffer carry both signs.
-    merged = consts.prop_exc == consts.prop_inh and consts.decay_exc == consts.decay_inh
-    lean = consts.adapt_increment == 0.0 and consts.noise_scale == 0.0 and propagators.shape[1] == 0
+    heterogeneous = propagators.shape[1] > 0
+    # Neither adaptation nor noise: the branch-free update loops apply.
+    lean = consts.adapt_increment == 0.0 and consts.noise_scale == 0.0
+    # Equal synaptic time constants (and the plain loop): one current and one buffer carry both signs.
+    merged = (consts.prop_exc == consts.prop_inh and consts.decay_exc == consts.decay_inh and lean
+              and not heterogeneous)
 
     streaming = carry[0].shape[0] > 0
     if streaming:
@@ -322,7 +343,7 @@ def simulate_sample(
         trace_step = np.zeros(n_neurons, dtype=np.int64)
         refractory_left = np.zeros(n_neurons, dtype=np.int32)
         buffer_exc = np.zeros((n_slots, n_neurons))
-        buffer_inh = np.zeros((n_slots, n_neurons if not (merged and lean) else 0))
+        buffer_inh = np.zeros((n_slots, 0 if merged else n_neurons))
         step0, frame0 = 0, 0
     buffer_of_inhibitory = buffer_exc if merged else buffer_inh
     i_in = np.zeros(n_neurons)
@@ -391,6 +412,9 @@ def simulate_sample(
             if not lean:
                 _update_full(v, i_exc, i_inh, i_adapt, buffer_exc[slot], buffer_inh[slot], i_in, refractory_left,
                              consts, propagators, noise_key, global_step)
+            elif heterogeneous:
+                _update_heterogeneous(v, i_exc, i_inh, buffer_exc[slot], buffer_inh[slot], i_in, refractory_left,
+                                      consts, propagators)
             elif merged:
                 _update_merged(v, i_exc, buffer_exc[slot], i_in, refractory_left, consts)
             else:

@@ -20,22 +20,22 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_magnitude, check_number
 from .estimators import LiquidStateMachine
-from .neurons import LIF
+from .neurons import MultiscaleLIF
 from .streaming_ridge import StreamingRidge
 
 
 def memory_liquid(n_neurons: int = 500, **params) -> LiquidStateMachine:
     """A liquid built for per-timestep tasks, where memory of the recent inputs matters.
 
-    Membrane time constants spread log-uniformly over 10-1000 ms, background
-    currents spread over 5-15 mV (many neurons integrate below threshold
-    instead of being reset every few ms), and axonal delays spread up to
-    100 ms, so that spikes in flight carry older input forward. Measured on
-    NARMA-10 and delayed recall with 500 neurons, these three together
-    take the recall of the input 3 steps back from R^2 0.2 to 0.75.
-    ``params`` override any :class:`LiquidStateMachine` parameter.
+    Membrane time constants spread log-uniformly over 10-1000 ms and
+    background currents over 5-15 mV (:class:`~liquid.neurons.MultiscaleLIF`:
+    many neurons integrate below threshold instead of being reset every few
+    ms), and axonal delays spread up to 100 ms, so that spikes in flight carry
+    older input forward. Measured with 500 neurons, these take the recall of
+    the input 3 steps back from R^2 0.2 (homogeneous neurons, short delays)
+    to 0.75. ``params`` override any :class:`LiquidStateMachine` parameter.
     """
-    defaults = dict(neuron=LIF(tau_m=10.0, tau_m_max=1000.0, bias=5.0, bias_jitter=10.0), max_delay=100.0)
+    defaults = dict(neuron=MultiscaleLIF(), max_delay=100.0)
     return LiquidStateMachine(n_neurons, **{**defaults, **params})
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from liquid import LIF, LiquidStateMachine, LSMAnomalyDetector
+from liquid.features import FilteredState
 from liquid.datasets import read_timeseries_csv
 from liquid.metrics import load_windows, point_auc_pr, window_labels, window_scores
 
@@ -35,7 +36,8 @@ def _with_anomalies():
 @pytest.mark.parametrize("encoder, neuron", [("current", LIF()), ("poisson", LIF(noise_std=1.0))])
 def test_streaming_in_chunks_equals_one_piece(encoder, neuron):
     x = np.random.default_rng(0).standard_normal((400, 2))
-    lsm = LiquidStateMachine(n_neurons=120, encoder=encoder, neuron=neuron, random_state=0).fit([x])
+    lsm = LiquidStateMachine(n_neurons=120, encoder=encoder, neuron=neuron, features=FilteredState(voltage=False),
+                             random_state=0).fit([x])
     whole = lsm.partial_transform(x)
     lsm.reset_state()
     chunks = np.vstack([lsm.partial_transform(x[a:b]) for a, b in [(0, 1), (1, 57), (57, 300), (300, 400)]])

@@ -9,9 +9,6 @@ Checks expected to fail, and why (the README lists them too):
   are timesteps), and a liquid takes series of any length, so a different
   length is valid input, not a mistake. (A different number of *channels* is
   rejected, see ``test_estimators.py``.)
-* ``check_regressors_train``: it asks for R^2 > 0.5 on i.i.d. tabular rows read
-  as 10-step series by a 40-neuron liquid; the regression tests in
-  ``test_estimators.py`` measure real learning on temporal data instead.
 """
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
@@ -31,7 +28,6 @@ EXPECTED_FAILURES = {
     },
     "LSMRegressor": {
         "check_n_features_in_after_fitting": SERIES_LENGTH_MAY_CHANGE,
-        "check_regressors_train": "R^2 > 0.5 required on i.i.d. rows read as series (not temporal data)",
     },
 }
 

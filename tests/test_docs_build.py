@@ -1,0 +1,21 @@
+"""The API reference builds from the docstrings with warnings as errors."""
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_api_reference_builds_without_warnings(tmp_path):
+    pytest.importorskip("sphinx", reason="sphinx is in the test extra: pip install '.[test]'")
+    result = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", str(ROOT / "docs"),
+         str(tmp_path / "html")],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    page = (tmp_path / "html" / "api.html").read_text(encoding="utf-8")
+    for name in ("LiquidStateMachine", "LSMSequenceRegressor", "OnlineAnomalyDetector", "nab_score"):
+        assert name in page
