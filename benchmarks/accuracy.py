@@ -1,101 +1,199 @@
-"""Accuracy of default LSMs on real data, next to a static baseline on the same splits.
+"""Accuracy of the default LSM classifier against simple and strong baselines, on the official splits.
 
-Static baseline: logistic regression on the time-averaged channels (what a
-model without temporal memory sees). Data: the embedded Japanese Vowels, and
-FSDD / UEA sets from --data (default: $LIQUID_DATA, else ../shared/data).
+Sets: every UEA/UCR set found under --data (default $LIQUID_DATA, else
+../shared/data: uea/<name>/<name>_{TRAIN,TEST}.ts), the embedded Japanese
+Vowels, and FSDD spoken digits from raw audio (Cochleagram front-end):
+official split and leave-one-speaker-out. Columns, all measured in this run:
 
-Usage: python benchmarks/accuracy.py [--data DIR] [--seeds 5] [--quick]
+* liquid: ``LSMClassifier(random_state=0)`` with every default; its time split
+  into the liquid (simulation, features accumulated in the kernel) and the
+  readout (fit + predict);
+* MiniRocket: aeon's ``MiniRocketClassifier`` (10,000 kernels + ridge), mean of
+  3 seeds, unequal lengths zero-padded (needs the bench extra);
+* ESN: 500 leaky tanh units (leak 0.3, spectral radius 0.9), last and mean
+  state, ridge readout (``RidgeClassifierCV``), written here in numpy;
+* static: per-channel mean and standard deviation, logistic regression.
+
+Usage: python benchmarks/accuracy.py [--data DIR] [--sets NAME ...] [--no-fsdd] [--quick]
 """
 from __future__ import annotations
 
 import argparse
 import os
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
-from sklearn.linear_model import LogisticRegression
+from sklearn.linear_model import LogisticRegression, RidgeClassifierCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from liquid import LSMClassifier
-from liquid.audio import MFCC, Cochleagram
+from liquid import LiquidStateMachine, LSMClassifier
+from liquid.audio import Cochleagram
 from liquid.datasets import load_fsdd, load_japanese_vowels, load_uea
 
-
-def static_accuracy(X_train, y_train, X_test, y_test) -> float:
-    def average(sequences):
-        return np.array([s.mean(axis=0) for s in sequences])
-
-    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=2000))
-    return model.fit(average(X_train), y_train).score(average(X_test), y_test)
+UEA_SETS = ("JapaneseVowels", "BasicMotions", "NATOPS", "Handwriting", "PenDigits", "StandWalkJump",
+            "AllGestureWiimoteX", "AllGestureWiimoteY", "AllGestureWiimoteZ", "GesturePebbleZ1",
+            "ShakeGestureWiimoteZ", "PickupGestureWiimoteZ")
 
 
-def lsm_accuracies(X_train, y_train, X_test, y_test, seeds, **params) -> list[float]:
-    return [
-        LSMClassifier(random_state=seed, n_jobs=-1, **params).fit(X_train, y_train).score(X_test, y_test)
-        for seed in seeds
-    ]
+def static_model(X_train, y_train, X_test):
+    def summary(sequences):
+        return np.array([np.concatenate([s.mean(axis=0), s.std(axis=0)]) for s in sequences])
+
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=3000))
+    return model.fit(summary(X_train), y_train).predict(summary(X_test))
 
 
-def report(name: str, accuracies: list[float], static: float, seconds: float) -> None:
-    print(f"{name:<34} {np.mean(accuracies):.3f} ± {np.std(accuracies):.3f}   {static:.3f}   "
-          f"{len(accuracies):>5}  {seconds:6.1f}", flush=True)
+def esn_model(X_train, y_train, X_test, n_units: int = 500, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    n_channels = X_train[0].shape[1]
+    W = rng.standard_normal((n_units, n_units)) * (rng.random((n_units, n_units)) < 0.1)
+    W *= 0.9 / np.max(np.abs(np.linalg.eigvals(W)))
+    W_in = rng.uniform(-1, 1, (n_units, n_channels))
+    frames = np.vstack(X_train)
+    mean, scale = frames.mean(axis=0), np.where(frames.std(axis=0) > 1e-12, frames.std(axis=0), 1.0)
+
+    def features(sequences):
+        rows = []
+        for s in sequences:
+            x, states = np.zeros(n_units), []
+            for u in (s - mean) / scale:
+                x = 0.7 * x + 0.3 * np.tanh(W @ x + W_in @ u)
+                states.append(x)
+            states = np.array(states)
+            rows.append(np.concatenate([states[-1], states.mean(axis=0)]))
+        return np.array(rows)
+
+    readout = RidgeClassifierCV(alphas=np.logspace(-3, 4, 15)).fit(features(X_train), y_train)
+    return readout.predict(features(X_test))
+
+
+def minirocket_model(X_train, y_train, X_test, seed: int):
+    from aeon.classification.convolution_based import MiniRocketClassifier
+
+    length = max(max(len(s) for s in X_train), max(len(s) for s in X_test), 9)
+
+    def padded(sequences):  # (n, channels, length), zero-padded
+        out = np.zeros((len(sequences), sequences[0].shape[1], length))
+        for i, s in enumerate(sequences):
+            out[i, :, : len(s)] = s.T
+        return out
+
+    model = MiniRocketClassifier(random_state=seed, n_jobs=-1)
+    return model.fit(padded(X_train), y_train).predict(padded(X_test))
+
+
+def liquid_model(X_train, y_train, X_test):
+    clf = LSMClassifier(random_state=0, n_jobs=-1)
+    start = time.perf_counter()
+    liquid = LiquidStateMachine(**{k: v for k, v in clf.get_params().items() if k != "readout"})
+    train_features = liquid.fit_transform(X_train)
+    test_features = liquid.transform(X_test)
+    liquid_s = time.perf_counter() - start
+    start = time.perf_counter()
+    predicted = clf._default_readout().fit(train_features, y_train).predict(test_features)
+    return predicted, liquid_s, time.perf_counter() - start
+
+
+def timed(function, *args):
+    start = time.perf_counter()
+    predicted = function(*args)
+    return predicted, time.perf_counter() - start
+
+
+def evaluate(name, X_train, y_train, X_test, y_test, minirocket: bool) -> dict:
+    row = {"set": name, "train": len(X_train), "test": len(X_test)}
+    predicted, liquid_s, readout_s = liquid_model(X_train, y_train, X_test)
+    row.update(liquid=np.mean(predicted == y_test), liquid_s=liquid_s + readout_s, sim_s=liquid_s,
+               readout_s=readout_s)
+    if minirocket:
+        runs = [timed(minirocket_model, X_train, y_train, X_test, seed) for seed in range(3)]
+        row.update(minirocket=np.mean([np.mean(p == y_test) for p, _ in runs]),
+                   minirocket_s=np.mean([s for _, s in runs]))
+    predicted, seconds = timed(esn_model, X_train, y_train, X_test)
+    row.update(esn=np.mean(predicted == y_test), esn_s=seconds)
+    predicted, _ = timed(static_model, X_train, y_train, X_test)
+    row["static"] = np.mean(predicted == y_test)
+    return row
+
+
+def fsdd_sets(data: Path, quick: bool):
+    try:
+        bunch = load_fsdd(data / "fsdd")
+    except FileNotFoundError:
+        return []
+    front_end = Cochleagram(sample_rate=bunch.sample_rate)
+    X, y, groups, split = list(front_end.fit_transform(bunch.X)), bunch.y, bunch.groups, bunch.split
+    if quick:
+        keep = np.arange(len(X)) % 10 == 0
+        X, y, groups, split = [x for x, k in zip(X, keep) if k], y[keep], groups[keep], split[keep]
+    sets = [("FSDD official", [x for x, s in zip(X, split) if s == "train"], y[split == "train"],
+             [x for x, s in zip(X, split) if s == "test"], y[split == "test"])]
+    for speaker in np.unique(groups):
+        test = groups == speaker
+        sets.append((f"FSDD LOSO {speaker}", [x for x, t in zip(X, test) if not t], y[~test],
+                     [x for x, t in zip(X, test) if t], y[test]))
+    return sets
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    default_data = os.environ.get("LIQUID_DATA") or Path(__file__).resolve().parents[2] / "shared" / "data"
-    parser.add_argument("--data", type=Path, default=Path(default_data))
-    parser.add_argument("--seeds", type=int, default=5)
-    parser.add_argument("--quick", action="store_true", help="Japanese Vowels only, one seed, 300 neurons")
+    default = Path(os.environ.get("LIQUID_DATA", Path(__file__).resolve().parents[2] / "shared" / "data"))
+    parser.add_argument("--data", type=Path, default=default)
+    parser.add_argument("--sets", nargs="+", default=list(UEA_SETS))
+    parser.add_argument("--no-fsdd", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="two small sets, a tenth of FSDD")
     args = parser.parse_args()
-    seeds = range(1 if args.quick else args.seeds)
-    params = {"n_neurons": 300} if args.quick else {}
-
-    print(f"{'dataset (split)':<34} {'LSM mean ± std':<15} static   runs  time s")
-    start = time.perf_counter()
-    train, test = load_japanese_vowels("train"), load_japanese_vowels("test")
-    report("JapaneseVowels (official)", lsm_accuracies(train.X, train.y, test.X, test.y, seeds, **params),
-           static_accuracy(train.X, train.y, test.X, test.y), time.perf_counter() - start)
-    if args.quick:
-        return
-
-    for name in ("BasicMotions", "NATOPS"):
-        start = time.perf_counter()
-        try:
-            train, test = load_uea(name, "train", path=args.data), load_uea(name, "test", path=args.data)
-        except FileNotFoundError as error:
-            print(f"{name:<34} skipped: {error}")
-            continue
-        report(f"{name} (official)", lsm_accuracies(train.X, train.y, test.X, test.y, seeds),
-               static_accuracy(train.X, train.y, test.X, test.y), time.perf_counter() - start)
-
+    warnings.simplefilter("ignore")
     try:
-        fsdd = load_fsdd(args.data / "fsdd" if (args.data / "fsdd").is_dir() else args.data)
-    except FileNotFoundError as error:
-        print(f"{'FSDD':<34} skipped: {error}")
-        return
-    for front_end in (Cochleagram(), MFCC()):
-        start = time.perf_counter()
-        features = front_end.fit(fsdd.X).transform(fsdd.X)
-        is_train = fsdd.split == "train"
-        X_train = [f for f, k in zip(features, is_train) if k]
-        X_test = [f for f, k in zip(features, is_train) if not k]
-        label = f"FSDD {type(front_end).__name__} (official)"
-        report(label, lsm_accuracies(X_train, fsdd.y[is_train], X_test, fsdd.y[~is_train], seeds),
-               static_accuracy(X_train, fsdd.y[is_train], X_test, fsdd.y[~is_train]), time.perf_counter() - start)
+        import aeon  # noqa: F401
 
-        start = time.perf_counter()
-        per_speaker, static_per_speaker = [], []
-        for speaker in np.unique(fsdd.groups):
-            held_out = fsdd.groups == speaker
-            X_train = [f for f, k in zip(features, held_out) if not k]
-            X_test = [f for f, k in zip(features, held_out) if k]
-            per_speaker += lsm_accuracies(X_train, fsdd.y[~held_out], X_test, fsdd.y[held_out], [0])
-            static_per_speaker.append(static_accuracy(X_train, fsdd.y[~held_out], X_test, fsdd.y[held_out]))
-        report(f"FSDD {type(front_end).__name__} (leave-1-speaker-out)", per_speaker,
-               float(np.mean(static_per_speaker)), time.perf_counter() - start)
+        minirocket = True
+    except ImportError:
+        minirocket = False
+        print("# MiniRocket column skipped: pip install 'liquid-lsm[bench]'")
+    sets = ["JapaneseVowels", "BasicMotions"] if args.quick else args.sets
+    rows = []
+    header = f"{'set':<24} {'liquid':>7} {'MiniRkt':>7} {'ESN':>7} {'static':>7} | {'liquid s':>8} {'(sim':>6} " \
+             f"{'readout)':>8} {'MiniRkt s':>9} {'ESN s':>6}"
+    print(header)
+    for name in sets:
+        if name == "JapaneseVowels":
+            train, test = load_japanese_vowels("train"), load_japanese_vowels("test")
+        else:
+            try:
+                train, test = load_uea(name, "train", path=args.data / "uea"), load_uea(name, "test", path=args.data / "uea")
+            except FileNotFoundError:
+                print(f"{name:<24} not found under {args.data / 'uea'}")
+                continue
+        row = evaluate(name, list(train.X), train.y, list(test.X), test.y, minirocket)
+        rows.append(row)
+        print_row(row)
+    if not args.no_fsdd:
+        loso = []
+        for name, *split in fsdd_sets(args.data, args.quick):
+            row = evaluate(name, *split, minirocket)
+            (loso if "LOSO" in name else rows).append(row)
+            print_row(row)
+        if loso:
+            print(f"{'FSDD LOSO mean':<24} " + " ".join(
+                f"{np.mean([r[k] for r in loso]):>7.3f}" if k in loso[0] else f"{'-':>7}"
+                for k in ("liquid", "minirocket", "esn", "static")))
+    uea = [r for r in rows if not r["set"].startswith("FSDD")]
+    if uea:
+        print(f"{'UEA mean':<24} " + " ".join(
+            f"{np.mean([r[k] for r in uea]):>7.3f}" if k in uea[0] else f"{'-':>7}"
+            for k in ("liquid", "minirocket", "esn", "static")))
+
+
+def print_row(row: dict) -> None:
+    mr = f"{row['minirocket']:>7.3f}" if "minirocket" in row else f"{'-':>7}"
+    mr_s = f"{row['minirocket_s']:>9.1f}" if "minirocket_s" in row else f"{'-':>9}"
+    print(f"{row['set']:<24} {row['liquid']:>7.3f} {mr} {row['esn']:>7.3f} {row['static']:>7.3f} | "
+          f"{row['liquid_s']:>8.1f} {row['sim_s']:>6.1f} {row['readout_s']:>8.1f} {mr_s} {row['esn_s']:>6.1f}",
+          flush=True)
 
 
 if __name__ == "__main__":
