@@ -13,8 +13,11 @@ from .encoders import (
 )
 from .estimators import LiquidActivityWarning, LiquidStateMachine, LSMClassifier, LSMRegressor
 from .features import FilteredState, FiringRate, FirstSpikeLatency, SpikeCounts
-from .neurons import LIF
+from .forecasting import LSMForecaster
+from .neurons import LIF, MultiscaleLIF
+from .online_anomaly import OnlineAnomalyDetector
 from .plasticity import STDP
+from .sequence import LSMSequenceClassifier, LSMSequenceRegressor
 from .topology import FixedInDegree, MaassColumn, RandomSparse
 
 try:
@@ -27,8 +30,13 @@ __all__ = [
     "LSMClassifier",
     "LSMRegressor",
     "LSMAnomalyDetector",
+    "OnlineAnomalyDetector",
+    "LSMSequenceRegressor",
+    "LSMSequenceClassifier",
+    "LSMForecaster",
     "LiquidActivityWarning",
     "LIF",
+    "MultiscaleLIF",
     "STDP",
     "FixedInDegree",
     "RandomSparse",
