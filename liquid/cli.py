@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -118,6 +119,7 @@ def _build_parser() -> argparse.ArgumentParser:
     run.add_argument("--debug", action="store_true", help="show tracebacks")
 
     sub.add_parser("datasets", help="list the built-in datasets and whether they are available here")
+    sub.add_parser("warmup", help="compile the simulation kernels now (they are cached for every later run)")
     return parser
 
 
@@ -515,10 +517,34 @@ def _datasets() -> int:
     return 0
 
 
+def _warmup() -> int:
+    """Run every kernel once on tiny inputs, so that numba compiles (or loads) and caches them."""
+    from .online_anomaly import OnlineAnomalyDetector
+    from .sequence import LSMSequenceRegressor, memory_liquid
+
+    rng = np.random.default_rng(0)
+    X = [rng.standard_normal((20, 2)) for _ in range(4)]
+    series = rng.standard_normal(200)
+    steps = [
+        ("liquid fit / transform", lambda: LSMClassifier(50, random_state=0).fit(X, [0, 1, 0, 1]).predict(X)),
+        ("raster", lambda: LSMClassifier(50, random_state=0).fit(X, [0, 1, 0, 1]).liquid_.raster(X[0], [0])),
+        ("streaming and per-timestep readout",
+         lambda: LSMSequenceRegressor(memory_liquid(50, random_state=0)).fit(series, series).predict(series)),
+        ("online anomaly detector", lambda: OnlineAnomalyDetector(memory_liquid(20, random_state=0)).fit(series)),
+    ]
+    for label, step in steps:
+        start = time.perf_counter()
+        step()
+        print(f"{label}: {time.perf_counter() - start:.1f} s", flush=True)
+    print("kernels compiled and cached")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     try:
         args = _build_parser().parse_args(argv)
-        return _datasets() if args.command == "datasets" else _cv(args)
+        commands = {"datasets": _datasets, "warmup": _warmup}
+        return commands[args.command]() if args.command in commands else _cv(args)
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130

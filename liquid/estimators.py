@@ -4,6 +4,8 @@ Data flow: encoder -> reservoir (numba kernels) -> feature extractors -> readout
 """
 from __future__ import annotations
 
+import sys
+import time
 import warnings
 import zlib
 import numpy as np
@@ -135,6 +137,9 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
     n_jobs : int or None, default=None
         Threads simulating samples in parallel (-1: all cores). Results do not
         depend on it.
+    verbose : int, default=0
+        ``> 0``: report progress on stderr (sequences simulated, time, rate)
+        while the liquid runs. Results do not depend on it.
 
     Attributes
     ----------
@@ -184,6 +189,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         frame_duration: float = 10.0,
         random_state=None,
         n_jobs: int | None = None,
+        verbose: int = 0,
     ):
         self.n_neurons = n_neurons
         self.frac_inhibitory = frac_inhibitory
@@ -205,6 +211,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         self.frame_duration = frame_duration
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.verbose = verbose
 
     # -- validation -----------------------------------------------------------------
     def _validate_params(self) -> tuple:
@@ -224,6 +231,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             raise ValueError(
                 f"frame_duration ({self.frame_duration} ms) must be a whole multiple of dt ({self.dt} ms)"
             )
+        check_number("verbose", self.verbose, 0, integer=True)
         if self.n_jobs is not None:
             check_number("n_jobs", self.n_jobs, -np.inf, integer=True)
             if self.n_jobs == 0:
@@ -355,9 +363,8 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         drives = [self.encoder_.encode(seq) for seq in sequences]
         by_kind = {e.kind: e for e in self.extractors_}
         counts, state = by_kind.get("counts"), by_kind.get("state")
-        out = self.reservoir_.run(
+        out = self._run(
             drives,
-            self.encoder_.mode,
             self._sample_seeds(sequences),
             n_bins=counts.n_bins if counts else 0,
             n_points=state.n_points if state else 0,
@@ -378,6 +385,20 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             else:
                 blocks.append(out["latency"])
         return np.hstack(blocks), out["total"], duration_ms
+
+    def _run(self, drives: list[np.ndarray], seeds: np.ndarray, **options) -> dict[str, np.ndarray]:
+        """``Reservoir.run``; with ``verbose``, in up to 10 parts with a progress line after each
+        (every sample is simulated on its own, so the parts give the same result)."""
+        if not self.verbose or len(drives) < 2:
+            return self.reservoir_.run(drives, self.encoder_.mode, seeds, **options)
+        parts = [part for part in np.array_split(np.arange(len(drives)), min(10, len(drives))) if part.size]
+        outputs, start = [], time.perf_counter()
+        for part in parts:
+            outputs.append(self.reservoir_.run([drives[i] for i in part], self.encoder_.mode, seeds[part], **options))
+            done, elapsed = part[-1] + 1, time.perf_counter() - start
+            print(f"liquid: {done}/{len(drives)} sequences simulated in {elapsed:.1f} s "
+                  f"({done / max(elapsed, 1e-9):.0f} sequences/s)", file=sys.stderr, flush=True)
+        return {key: np.concatenate([o[key] for o in outputs]) for key in ("counts", "state", "total", "latency")}
 
     def _record_activity(self, total_spikes: np.ndarray, duration_ms: np.ndarray, neuron) -> None:
         n_neurons = total_spikes.shape[1]
@@ -560,6 +581,7 @@ class _LiquidReadout(BaseEstimator):
         frame_duration: float = 10.0,
         random_state=None,
         n_jobs: int | None = None,
+        verbose: int = 0,
         readout=None,
     ):
         self.n_neurons = n_neurons
@@ -582,6 +604,7 @@ class _LiquidReadout(BaseEstimator):
         self.frame_duration = frame_duration
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.verbose = verbose
         self.readout = readout
 
     def _default_readout(self):

@@ -6,9 +6,11 @@ kernels. The estimators in ``liquid.estimators`` do validation and bookkeeping.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -202,11 +204,12 @@ class Reservoir:
         n_threads = max(1, min(int(n_threads), n_groups))
         n_tasks = 1 if n_threads == 1 else min(n_groups, 8 * n_threads)
         bounds = np.linspace(0, n_groups, n_tasks + 1).round().astype(np.int64)
-        if n_tasks == 1:
-            simulate_batch(*arguments, 0, n_groups)
-        else:
-            with ThreadPoolExecutor(n_threads) as pool:
-                list(pool.map(lambda a, b: simulate_batch(*arguments, a, b), bounds[:-1], bounds[1:]))
+        with _compile_notice():
+            if n_tasks == 1:
+                simulate_batch(*arguments, 0, n_groups)
+            else:
+                with ThreadPoolExecutor(n_threads) as pool:
+                    list(pool.map(lambda a, b: simulate_batch(*arguments, a, b), bounds[:-1], bounds[1:]))
         return out
 
     def new_state(self) -> tuple:
@@ -305,6 +308,21 @@ class Reservoir:
             np.zeros(0),
             carry if carry is not None else fresh_carry(),
         )
+
+
+@contextmanager
+def _compile_notice(after_s: float = 1.0):
+    """Say so on stderr when a first call is still compiling the kernels after ``after_s`` seconds."""
+    notice = threading.Timer(after_s, lambda: print(
+        "liquid: compiling the simulation kernels (once: they are cached for later runs; "
+        "`liquid warmup` does it ahead)", file=sys.stderr, flush=True))
+    notice.daemon = True
+    if not simulate_batch.signatures:
+        notice.start()
+    try:
+        yield
+    finally:
+        notice.cancel()
 
 
 def _gamma_magnitudes(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:

@@ -164,3 +164,22 @@ def test_ctrl_c_stops_a_dask_run_and_saves_the_finished_folds(tmp_path):
         process.kill()
     assert process.returncode == 130 and "interrupted: saved" in stderr
     assert len(pd.read_csv(out)) >= 1
+
+
+def test_warmup_compiles_every_kernel_and_says_so():
+    result = _liquid("warmup")
+    assert result.returncode == 0, result.stderr
+    assert "kernels compiled and cached" in result.stdout and "raster" in result.stdout
+
+
+def test_verbose_reports_progress_and_changes_nothing(capsys):
+    import numpy as np
+
+    from liquid import LiquidStateMachine
+
+    X = [np.random.default_rng(i).random((15, 2)) for i in range(12)]
+    quiet = LiquidStateMachine(60, random_state=0).fit_transform(X)
+    loud = LiquidStateMachine(60, random_state=0, verbose=1).fit_transform(X)
+    np.testing.assert_array_equal(quiet, loud)
+    err = capsys.readouterr().err
+    assert "12/12 sequences simulated" in err
