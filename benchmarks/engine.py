@@ -12,8 +12,11 @@ firing rates match and the work is the same. It lives here, not in the package.
 Printed per N and thread count: ms per sample for liquid's ``transform``
 (public API, features included), liquid's batch kernel alone, and the
 reference; their ratio; neuron-updates/s and synaptic events/s; firing rates.
-Medians over ``--rounds`` interleaved rounds. The cold compile time of a first
-``fit`` is measured in a subprocess with an empty numba cache folder.
+Medians over ``--rounds`` interleaved rounds. With the bench extra, Brian2's
+C++ standalone mode simulates the same network (built by benchmarks/peers.py)
+in one continuous run on 1 and 2 threads, timed by Brian2 itself (its
+compilation excluded). The cold compile time of a first ``fit`` is measured in
+a subprocess with an empty numba cache folder.
 
 Usage: python benchmarks/engine.py [--sizes 1000 10000 50000] [--samples 40] [--rounds 5] [--quick]
 """

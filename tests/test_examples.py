@@ -61,3 +61,11 @@ def test_anomaly_example_on_the_whole_nab_folder_it_names(tmp_path):
                             capture_output=True, text=True, timeout=900, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count(".csv: ") == 7 and "machine_temperature" in result.stdout
+
+
+def test_forecasting_example_from_any_folder(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "examples" / "forecasting.py"), "--quick"],
+                            capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "Mackey-Glass" in result.stdout and "NARMA-10" in result.stdout
+    assert (tmp_path / "forecasting.png").stat().st_size > 10_000
