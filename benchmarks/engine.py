@@ -23,6 +23,7 @@ Usage: python benchmarks/engine.py [--sizes 1000 10000 50000] [--samples 40] [--
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import platform
 import subprocess
@@ -190,11 +191,11 @@ def main() -> None:
 
 def brian2_rows(lsm: LiquidStateMachine, X: list[np.ndarray], n: int, liquid_ms: dict) -> None:
     """Brian2's C++ standalone mode on the same network, 1 thread and all threads (the bench extra)."""
-    try:
-        from peers import brian2_standalone
-    except ImportError:
-        print(f"{n:>6}  Brian2 C++ standalone: not installed (pip install 'liquid-lsm[bench]')")
+    if importlib.util.find_spec("brian2") is None:
+        print(f"{n:>6}      Brian2 C++ standalone: not installed (pip install 'liquid-lsm[bench]')")
         return
+    from peers import brian2_standalone
+
     for threads in sorted({1, min(2, os.cpu_count() or 1)}):
         seconds, rate = brian2_standalone(lsm, X, threads)
         ms = 1000.0 * seconds / len(X)
