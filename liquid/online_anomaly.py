@@ -106,10 +106,10 @@ class OnlineAnomalyDetector(BaseEstimator):
         check_number("chunk_size", self.chunk_size, 1, integer=True)
 
     def _series(self, X) -> np.ndarray:
-        (series,), single = as_series_list([X] if not isinstance(X, (list, tuple)) else X)
-        if not single and isinstance(X, (list, tuple)) and len(X) != 1:
-            raise ValueError("a detector follows one stream: pass one series")
-        return series
+        series, single = as_series_list(X)
+        if not single:
+            raise ValueError(f"a detector follows one stream: pass one series, not a list of {len(series)}")
+        return series[0]
 
     def fit(self, X, y=None):
         """Start a stream: build the liquid and learn the normal states from ``X`` (e.g. NAB's probationary period).

@@ -44,10 +44,11 @@ def as_series_list(X, name: str = "X") -> tuple[list[np.ndarray], bool]:
 
     Returns the list and whether a single series was given.
     """
-    single = not isinstance(X, (list, tuple))
-    items = [X] if single else list(X)
-    if not items:
+    if isinstance(X, (list, tuple)) and len(X) == 0:
         raise ValueError(f"{name} is empty: it contains no series")
+    # A plain list of numbers is one series, not a list of one-point series.
+    single = not isinstance(X, (list, tuple)) or all(np.ndim(x) == 0 for x in X)
+    items = [X] if single else list(X)
     series = []
     for i, item in enumerate(items):
         label = name if single else f"{name}[{i}]"
