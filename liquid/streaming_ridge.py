@@ -10,6 +10,7 @@ serves every penalty; the final model is refitted on all rows.
 from __future__ import annotations
 
 import numpy as np
+from scipy.linalg import cho_factor, cho_solve
 
 #: Penalties searched, relative to the mean diagonal of the Gram matrix (features of any scale).
 RELATIVE_ALPHAS = np.logspace(-8, 1, 19)
@@ -56,15 +57,29 @@ class StreamingRidge:
     def n_rows(self) -> int:
         return 0 if self._gram is None else self._rows["fit"] + self._rows["val"]
 
-    def _solve_all(self, gram: np.ndarray, cross: np.ndarray, alphas: np.ndarray) -> list[np.ndarray]:
-        """Coefficients for every penalty from one eigendecomposition (intercept unpenalised)."""
+    @staticmethod
+    def _centred(gram: np.ndarray, cross: np.ndarray):
+        """Eliminate the (unpenalised) intercept: centre the Gram matrices with their own row sums."""
         n = gram.shape[0] - 1
-        # Eliminate the intercept: centre the Gram matrix with its own row sums.
         count = gram[n, n]
         mean_x = gram[:n, n] / count
         mean_y = cross[n] / count
         centred = gram[:n, :n] - count * np.outer(mean_x, mean_x)
         centred_cross = cross[:n] - count * np.outer(mean_x, mean_y)
+        return centred, centred_cross, mean_x, mean_y
+
+    def _solve_one(self, gram: np.ndarray, cross: np.ndarray, alpha: float) -> np.ndarray:
+        """Coefficients for one penalty by a Cholesky solve (an order of magnitude cheaper than eigh)."""
+        centred, centred_cross, mean_x, mean_y = self._centred(gram, cross)
+        n = centred.shape[0]
+        scale = max(float(np.trace(centred)) / n, 1e-300)
+        coef = cho_solve(cho_factor(centred + alpha * scale * np.eye(n)), centred_cross)
+        return np.vstack([coef, (mean_y - mean_x @ coef)[None, :]])
+
+    def _solve_all(self, gram: np.ndarray, cross: np.ndarray, alphas: np.ndarray) -> list[np.ndarray]:
+        """Coefficients for every penalty from one eigendecomposition (intercept unpenalised)."""
+        centred, centred_cross, mean_x, mean_y = self._centred(gram, cross)
+        n = centred.shape[0]
         values, vectors = np.linalg.eigh(centred)
         projected = vectors.T @ centred_cross
         scale = max(float(np.trace(centred)) / n, 1e-300)
@@ -96,5 +111,5 @@ class StreamingRidge:
                 alpha = float(RELATIVE_ALPHAS[int(np.argmin(errors))])
         total_gram = self._gram["fit"] + self._gram["val"]
         total_cross = self._cross["fit"] + self._cross["val"]
-        (solution,) = self._solve_all(total_gram, total_cross, np.array([alpha]))
+        solution = self._solve_one(total_gram, total_cross, alpha)
         return solution[:-1], solution[-1], alpha
