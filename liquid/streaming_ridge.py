@@ -12,6 +12,8 @@ from __future__ import annotations
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
 
+from ._limits import check_memory
+
 #: Penalties searched, relative to the mean diagonal of the Gram matrix (features of any scale).
 RELATIVE_ALPHAS = np.logspace(-8, 1, 19)
 
@@ -36,6 +38,7 @@ class StreamingRidge:
 
     def _allocate(self, n_features: int, n_targets: int) -> None:
         size = n_features + 1  # the last column is the intercept
+        check_memory(f"the ridge readout's Gram matrices ({n_features} features)", 3.0 * 8.0 * size * size)
         self._gram = {part: np.zeros((size, size)) for part in ("fit", "val")}
         self._cross = {part: np.zeros((size, n_targets)) for part in ("fit", "val")}
         self._target_sq = {part: np.zeros(n_targets) for part in ("fit", "val")}
