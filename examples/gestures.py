@@ -12,15 +12,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+from sklearn.model_selection import StratifiedKFold, cross_validate
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.model_selection import StratifiedKFold, cross_validate  # noqa: E402
-
-from liquid import LSMClassifier, plotting  # noqa: E402
-from liquid.datasets import load_uea  # noqa: E402
+from liquid import LSMClassifier, plotting
+from liquid.datasets import load_japanese_vowels, load_uea
 
 
 def main(argv=None) -> None:
@@ -30,8 +26,13 @@ def main(argv=None) -> None:
     parser.add_argument("--output", type=Path, default=Path("gestures.png"))
     parser.add_argument("--quick", action="store_true", help="300 neurons, 3 folds")
     args = parser.parse_args(argv)
-    train = load_uea(args.name, "train", path=args.data)
-    test = load_uea(args.name, "test", path=args.data)
+    try:
+        train = load_uea(args.name, "train", path=args.data)
+        test = load_uea(args.name, "test", path=args.data)
+    except FileNotFoundError:
+        print(f"UEA set {args.name} not found (get {args.name}_TRAIN.ts / _TEST.ts from the UEA archive and pass "
+              "--data DIR or set LIQUID_DATA): using the embedded Japanese Vowels instead")
+        args.name, train, test = "JapaneseVowels", load_japanese_vowels("train"), load_japanese_vowels("test")
     model = LSMClassifier(n_neurons=300 if args.quick else 1000, random_state=0, n_jobs=-1)
 
     folds = StratifiedKFold(n_splits=3 if args.quick else 5, shuffle=True, random_state=0)
@@ -44,6 +45,9 @@ def main(argv=None) -> None:
     print(f"  official test split: accuracy {fitted.score(test.X, test.y):.3f} "
           f"(liquid rate {fitted.liquid_.firing_rate_:.1f} Hz)")
 
+    plt = plotting.headless_pyplot()
+    if plt is None:
+        return
     fig, ax = plt.subplots(figsize=(7, 6))
     plotting.state_trajectories(fitted.liquid_, test.X, test.y, ax=ax)
     ax.set_title(f"{args.name}: liquid-state trajectories of the test sequences")

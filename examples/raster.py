@@ -12,13 +12,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from liquid import LIF, LiquidStateMachine, PoissonEncoder, RandomSparse, plotting  # noqa: E402
+from liquid import LIF, LiquidStateMachine, PoissonEncoder, RandomSparse, plotting
 
 
 def main(argv=None) -> None:
@@ -50,6 +46,9 @@ def main(argv=None) -> None:
     print(f"{len(spikes)} spikes from {liquid.n_neurons} neurons in {duration:.0f} ms "
           f"(mean rate {liquid.firing_rate_:.1f} Hz)")
 
+    plt = plotting.headless_pyplot()
+    if plt is None:
+        return
     fig, (top, middle, bottom) = plt.subplots(3, 1, figsize=(9, 7), sharex=True,
                                               gridspec_kw={"height_ratios": [3, 1, 1]})
     plotting.raster(spikes, is_inhibitory=liquid.reservoir_.is_inhibitory, ax=top, markersize=4)

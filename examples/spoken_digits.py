@@ -14,19 +14,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import matplotlib
+import numpy as np
+from sklearn.linear_model import RidgeClassifierCV
+from sklearn.metrics import ConfusionMatrixDisplay, classification_report
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import Pipeline
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from sklearn.linear_model import RidgeClassifierCV  # noqa: E402
-from sklearn.metrics import ConfusionMatrixDisplay, classification_report  # noqa: E402
-from sklearn.model_selection import GridSearchCV  # noqa: E402
-from sklearn.pipeline import Pipeline  # noqa: E402
-
-from liquid import LiquidStateMachine  # noqa: E402
-from liquid.audio import Cochleagram  # noqa: E402
-from liquid.datasets import load_fsdd, load_japanese_vowels  # noqa: E402
+from liquid import LiquidStateMachine, plotting
+from liquid.audio import Cochleagram
+from liquid.datasets import load_fsdd, load_japanese_vowels
 
 
 def load(data: Path | None, quick: bool):
@@ -69,6 +65,9 @@ def main(argv=None) -> None:
     predicted = search.predict(X_test)
     print(classification_report(y_test, predicted, digits=3))
 
+    plt = plotting.headless_pyplot()
+    if plt is None:
+        return
     fig, ax = plt.subplots(figsize=(6, 6))
     ConfusionMatrixDisplay.from_predictions(y_test, predicted, ax=ax, colorbar=False)
     ax.set_title(f"{title}: test accuracy {np.mean(predicted == y_test):.3f}")

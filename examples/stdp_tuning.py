@@ -12,14 +12,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import matplotlib
+import numpy as np
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from liquid import STDP, LSMClassifier, plotting  # noqa: E402
-from liquid.datasets import make_spike_pattern  # noqa: E402
+from liquid import STDP, LSMClassifier, plotting
+from liquid.datasets import make_spike_pattern
 
 
 def main(argv=None) -> None:
@@ -38,6 +34,9 @@ def main(argv=None) -> None:
     print(tuned.liquid_.plasticity_history_.round(3).to_string(index=False))
 
     liquid = tuned.liquid_
+    plt = plotting.headless_pyplot()
+    if plt is None:
+        return
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
     plotting.weight_histogram(liquid, ax=left)
     left.set_title("recurrent weights")

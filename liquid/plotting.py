@@ -1,12 +1,28 @@
-"""Plots of liquids and their diagnostics (matplotlib, an optional dependency: ``pip install "liquid-lsm[plot]"``).
+"""Plots of liquids and their diagnostics (matplotlib, an optional dependency: ``pip install matplotlib``).
 
 Every function draws on ``ax`` (a new figure's axes when None), labels its
 axes with units, and returns the axes.
 """
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pandas as pd
+
+
+def headless_pyplot():
+    """``matplotlib.pyplot`` drawing to files only (Agg), or None, with a one-line note on stderr,
+    when matplotlib is not installed: scripts then skip their plots and still print their results."""
+    try:
+        import matplotlib
+    except ImportError:
+        print("matplotlib is not installed: no plot (pip install matplotlib)", file=sys.stderr)
+        return None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
 
 
 def _axes(ax):
@@ -15,7 +31,7 @@ def _axes(ax):
     try:
         import matplotlib.pyplot as plt
     except ImportError:
-        raise ImportError('plotting needs matplotlib: pip install "liquid-lsm[plot]"') from None
+        raise ImportError('plotting needs matplotlib: pip install matplotlib') from None
     return plt.subplots(figsize=(7, 4))[1]
 
 

@@ -69,3 +69,27 @@ def test_forecasting_example_from_any_folder(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Mackey-Glass" in result.stdout and "NARMA-10" in result.stdout
     assert (tmp_path / "forecasting.png").stat().st_size > 10_000
+
+
+# matplotlib made unimportable, then the example run as __main__ from a folder outside the repository.
+NO_MATPLOTLIB = (
+    "import runpy, sys; sys.modules['matplotlib'] = None; sys.argv = sys.argv[1:]; "
+    "runpy.run_path(sys.argv[0], run_name='__main__')"
+)
+
+
+@pytest.mark.parametrize("script, expected", [
+    ("raster.py", "spikes from 100 neurons"),
+    ("spoken_digits.py", "accuracy"),
+    ("gestures.py", "official test split"),
+    ("stdp_tuning.py", "with STDP"),
+    ("anomaly_detection.py", "alarms"),
+    ("forecasting.py", "NARMA-10"),
+])
+def test_every_example_runs_anywhere_without_data_or_matplotlib(tmp_path, script, expected):
+    env = {**os.environ, "LIQUID_DATA": str(tmp_path / "no-data")}
+    result = subprocess.run([sys.executable, "-c", NO_MATPLOTLIB, str(ROOT / "examples" / script), "--quick"],
+                            capture_output=True, text=True, timeout=900, cwd=tmp_path, env=env)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert expected in result.stdout
+    assert "matplotlib is not installed" in result.stdout + result.stderr
