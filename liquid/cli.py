@@ -403,7 +403,7 @@ def _backend_context(args):
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise CLIError("--backend dask needs dask.distributed: pip install "dask[distributed]"") from None
+        raise CLIError("--backend dask needs dask.distributed: pip install 'dask[distributed]'") from None
     if args.scheduler:
         try:
             client = Client(args.scheduler, timeout=10)
