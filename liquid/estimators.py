@@ -458,9 +458,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         (sequence,) = self._check_input([x])
         if getattr(self, "stream_state_", None) is None:
             self.reset_state()
-        liquid_state, encoder_state = self.stream_state_
-        drive = self.encoder_.encode_chunk(sequence, encoder_state)
-        return self.reservoir_.stream(drive, self.encoder_.mode, self.noise_seed_, liquid_state, self._stream_tau())
+        return self._stream_chunk(sequence, self.stream_state_)
 
     def iter_states(self, x, chunk_size: int = 2000, voltage: bool = False):
         """Stream one series from rest, chunk by chunk, without touching :meth:`partial_transform`'s state.
@@ -488,21 +486,27 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "reservoir_")
         check_number("chunk_size", chunk_size, 1, integer=True)
         (sequence,) = self._check_input([x])
-        state = self.reservoir_.new_state()
-        encoder_state = self.encoder_.new_stream_state()
-        tau = self._stream_tau()
+        stream = self._new_stream()
         for start in range(0, sequence.shape[0], chunk_size):
-            drive = self.encoder_.encode_chunk(sequence[start : start + chunk_size], encoder_state)
-            yield start, self.reservoir_.stream(drive, self.encoder_.mode, self.noise_seed_, state, tau, voltage)
+            yield start, self._stream_chunk(sequence[start : start + chunk_size], stream, voltage)
 
-    def _stream_tau(self) -> float:
+    def _new_stream(self) -> tuple:
+        """A stream at rest: the liquid's state and the encoder's."""
+        return self.reservoir_.new_state(), self.encoder_.new_stream_state()
+
+    def _stream_chunk(self, chunk: np.ndarray, stream: tuple, voltage: bool = False) -> np.ndarray:
+        """Encode a validated chunk and continue ``stream`` (updated in place) through it: the states
+        after every timestep (see :meth:`iter_states`). Every streaming path goes through here."""
+        liquid_state, encoder_state = stream
         state = next((e for e in self.extractors_ if e.kind == "state"), None)
-        return state.tau if state is not None else 30.0
+        tau = state.tau if state is not None else 30.0
+        drive = self.encoder_.encode_chunk(chunk, encoder_state)
+        return self.reservoir_.stream(drive, self.encoder_.mode, self.noise_seed_, liquid_state, tau, voltage)
 
     def reset_state(self):
         """Put the streaming liquid back at rest (see :meth:`partial_transform`)."""
         check_is_fitted(self, "reservoir_")
-        self.stream_state_ = (self.reservoir_.new_state(), self.encoder_.new_stream_state())
+        self.stream_state_ = self._new_stream()
         return self
 
     def raster(self, x, trace_neurons=()):

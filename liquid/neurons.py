@@ -210,11 +210,10 @@ class MultiscaleLIF(LIF):
     detectors next to slow integrators that remember the input for
     seconds), and background currents spread over 5-15 mV (some neurons fire
     on their own, many integrate below threshold instead of being reset
-    every few ms). Measured on the UEA gesture sets with the default
-    liquid, this lifts accuracy by 5-20 points over the homogeneous
-    Maass et al. (2002) neuron (e.g. AllGestureWiimoteX 0.41 -> 0.58),
-    leaving Japanese Vowels and BasicMotions unchanged. Parameters as in
-    :class:`LIF`.
+    every few ms). Measured with the default liquid (``benchmarks/accuracy.py``),
+    this lifts accuracy on long univariate gesture series by 5-20 points over
+    the homogeneous Maass et al. (2002) neuron and leaves short multichannel
+    sets unchanged. Parameters as in :class:`LIF`.
     """
 
     def __init__(

@@ -128,7 +128,7 @@ class OnlineAnomalyDetector(BaseEstimator):
         self.n_channels_in_ = series.shape[1]
         scale = series.std(axis=0)
         self.input_mean_, self.input_scale_ = series.mean(axis=0), np.where(scale > 1e-12, scale, 1.0)
-        self._stream = {"liquid": liquid.reservoir_.new_state(), "encoder": liquid.encoder_.new_stream_state()}
+        self._stream = liquid._new_stream()
         self.n_seen_ = 0
         states = self._states(series)
         # The model starts from the first states' mean and covariance, then learns online.
@@ -145,13 +145,10 @@ class OnlineAnomalyDetector(BaseEstimator):
 
     def _states(self, series: np.ndarray) -> np.ndarray:
         """Liquid states (trace, membrane potential) and the standardised input, per point."""
-        liquid = self.liquid_
         blocks = []
         for start in range(0, series.shape[0], self.chunk_size):
             chunk = series[start : start + self.chunk_size]
-            drive = liquid.encoder_.encode_chunk(chunk, self._stream["encoder"])
-            states = liquid.reservoir_.stream(drive, liquid.encoder_.mode, liquid.noise_seed_,
-                                              self._stream["liquid"], liquid._stream_tau(), voltage=True)
+            states = self.liquid_._stream_chunk(chunk, self._stream, voltage=True)
             blocks.append(np.hstack([states, (chunk - self.input_mean_) / self.input_scale_]))
         self.n_seen_ += series.shape[0]
         return np.vstack(blocks)

@@ -134,21 +134,14 @@ class _TimestepReadout(BaseEstimator):
 
     # -- features ------------------------------------------------------------------------------------
     def _new_stream(self) -> dict:
-        """Everything a stream carries from one chunk to the next: the liquid's state, the
-        encoder's and the readout filters'."""
+        """Everything a stream carries from one chunk to the next: the liquid's and encoder's state
+        and the readout filters'."""
         width = (2 if self.voltage else 1) * self.liquid_.reservoir_.n_neurons
-        return {
-            "liquid": self.liquid_.reservoir_.new_state(),
-            "encoder": self.liquid_.encoder_.new_stream_state(),
-            "filters": [np.zeros((1, width)) for _ in self.readout_decays_],
-        }
+        return {"liquid": self.liquid_._new_stream(), "filters": [np.zeros((1, width)) for _ in self.readout_decays_]}
 
     def _advance(self, chunk: np.ndarray, stream: dict) -> np.ndarray:
         """Features (len(chunk), n_features) of the next timesteps of a stream (updated in place)."""
-        liquid = self.liquid_
-        drive = liquid.encoder_.encode_chunk(chunk, stream["encoder"])
-        states = liquid.reservoir_.stream(drive, liquid.encoder_.mode, liquid.noise_seed_, stream["liquid"],
-                                          liquid._stream_tau(), self.voltage)
+        states = self.liquid_._stream_chunk(chunk, stream["liquid"], self.voltage)
         blocks = [states]
         for k, decay in enumerate(self.readout_decays_):
             # y[t] = decay * y[t-1] + (1 - decay) * state[t], continued across chunks.
