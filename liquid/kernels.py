@@ -245,6 +245,8 @@ def simulate_sample(
     dt,
     net,
     consts,
+    propagators,
+    full,
     n_bins,
     n_points,
     decay_state,
@@ -276,9 +278,17 @@ def simulate_sample(
         The network arrays, see ``Reservoir.network``: input CSR (indptr,
         indices, weights), recurrent CSR (indptr, indices, weights),
         out_delay (steps, per presynaptic neuron), n_slots, is_inhibitory,
-        bias, refractory_steps, v_init, per-neuron propagators (4, N or 0).
+        bias, refractory_steps, v_init.
     consts : KernelConstants
         Exact one-step propagators of the neuron model.
+    propagators : (4, N) float64 or None
+        Per-neuron propagators (decay_m, gain_const, prop_exc, prop_inh) of
+        neurons with their own membrane time constants; None: the scalars in
+        ``consts``.
+    full : True or None
+        True when adaptation or membrane noise is on. ``propagators`` and
+        ``full`` choose the update loop; as None they let numba prune the
+        loops a configuration does not use, which keeps compilation short.
     n_bins, n_points : int
         Number of spike-count bins and of filtered-state readout points over the
         sample (0 disables them). ``decay_state`` = exp(-dt / tau_state).
@@ -317,18 +327,16 @@ def simulate_sample(
     traces : (n_steps, k) float64
     """
     (in_indptr, in_indices, in_weights, rec_indptr, rec_indices, rec_weights, out_delay, n_slots,
-     is_inhibitory, bias, refractory_steps, v_init, propagators) = net
+     is_inhibitory, bias, refractory_steps, v_init) = net
     plastic = learn is not None
     n_neurons = v_init.shape[0]
     n_frames = drive.shape[0]
     n_channels = drive.shape[1]
     n_steps = n_frames * steps_per_frame
-    heterogeneous = propagators.shape[1] > 0
-    # Neither adaptation nor noise: the branch-free update loops apply.
-    lean = consts.adapt_increment == 0.0 and consts.noise_scale == 0.0
+    uniform_neurons = np.zeros((4, 0))  # _update_full's "no per-neuron propagators"
     # Equal synaptic time constants (and the plain loop): one current and one buffer carry both signs.
-    merged = (consts.prop_exc == consts.prop_inh and consts.decay_exc == consts.decay_inh and lean
-              and not heterogeneous)
+    merged = (consts.prop_exc == consts.prop_inh and consts.decay_exc == consts.decay_inh and full is None
+              and propagators is None)
 
     streaming = carry[0].shape[0] > 0
     if streaming:
@@ -409,10 +417,14 @@ def simulate_sample(
 
             bin_index = step * n_bins // n_steps
             # Pass 1: integrate every neuron over the step.
-            if not lean:
-                _update_full(v, i_exc, i_inh, i_adapt, buffer_exc[slot], buffer_inh[slot], i_in, refractory_left,
-                             consts, propagators, noise_key, global_step)
-            elif heterogeneous:
+            if full is not None:
+                if propagators is not None:
+                    _update_full(v, i_exc, i_inh, i_adapt, buffer_exc[slot], buffer_inh[slot], i_in,
+                                 refractory_left, consts, propagators, noise_key, global_step)
+                else:
+                    _update_full(v, i_exc, i_inh, i_adapt, buffer_exc[slot], buffer_inh[slot], i_in,
+                                 refractory_left, consts, uniform_neurons, noise_key, global_step)
+            elif propagators is not None:
                 _update_heterogeneous(v, i_exc, i_inh, buffer_exc[slot], buffer_inh[slot], i_in, refractory_left,
                                       consts, propagators)
             elif merged:
@@ -438,7 +450,7 @@ def simulate_sample(
                 n = spiking[j]
                 v[n] = consts.v_reset
                 refractory_left[n] = refractory_steps[n]
-                if not lean:
+                if full is not None:
                     i_adapt[n] += consts.adapt_increment
                 if keep_trace:
                     trace[n] = trace[n] * _decay(powers, decay_state, global_step - trace_step[n]) + 1.0
@@ -497,6 +509,8 @@ def simulate_batch(
     dt,
     net,
     consts,
+    propagators,
+    full,
     n_bins,
     n_points,
     decay_state,
@@ -533,6 +547,8 @@ def simulate_batch(
                 dt,
                 net,
                 consts,
+                propagators,
+                full,
                 n_bins,
                 n_points,
                 decay_state,

@@ -111,7 +111,6 @@ class Reservoir:
             self.bias,
             self.refractory_steps,
             self.v_init,
-            self.propagators,
         )
 
     @property
@@ -136,6 +135,14 @@ class Reservoir:
                 raise ValueError(f"drive {i} contains NaN or infinity")
             checked.append(drive)
         return checked
+
+    @property
+    def update_variant(self) -> tuple:
+        """The kernel's ``(propagators, full)`` arguments: per-neuron propagators or None, and True
+        when adaptation or noise is on, else None (see ``simulate_sample``)."""
+        propagators = self.propagators if self.propagators.shape[1] > 0 else None
+        full = True if self.consts.adapt_increment != 0.0 or self.consts.noise_scale != 0.0 else None
+        return propagators, full
 
     def set_bias(self, bias: np.ndarray) -> None:
         """New background currents (mV); neurons start each sample at their new fixed point."""
@@ -196,8 +203,9 @@ class Reservoir:
         out["dw_in"] = np.zeros((n_groups, 2 * self.in_weights.shape[0] if learning is not None else 0))
         arguments = (
             stacked, frame_offsets, seeds.astype(np.int64), group_offsets, mode, self.steps_per_frame, self.dt,
-            self.network, self.consts, n_bins, n_points, np.exp(-self.dt / tau_state), out["counts"], out["state"],
-            out["total"], out["latency"], learn, stdp, out["dw_rec"], out["dw_in"], fresh_carry(),
+            self.network, self.consts, *self.update_variant, n_bins, n_points, np.exp(-self.dt / tau_state),
+            out["counts"], out["state"], out["total"], out["latency"], learn, stdp, out["dw_rec"], out["dw_in"],
+            fresh_carry(),
         )
         # The kernel releases the GIL: threads take contiguous ranges of groups from a queue. Groups
         # are fixed above, so the result does not depend on the number of threads.
@@ -293,6 +301,7 @@ class Reservoir:
             self.dt,
             self.network,
             self.consts,
+            *self.update_variant,
             0,
             n_points,
             np.exp(-self.dt / tau_state),
