@@ -19,14 +19,14 @@ from __future__ import annotations
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, OutlierMixin, clone
+from sklearn.base import BaseEstimator, OutlierMixin
 from sklearn.covariance import LedoitWolf
 from sklearn.linear_model import RidgeCV
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_magnitude
-from .estimators import LiquidStateMachine
+from .estimators import LiquidStateMachine, liquid_from_param
 
 METHODS = ("prediction", "mahalanobis")
 #: Share of the training series kept aside to normalise scores and set the threshold.
@@ -123,14 +123,11 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
             raise ValueError(f"contamination must be in (0, 0.5), got {self.contamination!r}")
         if self.threshold is not None and not (isinstance(self.threshold, Real) and np.isfinite(self.threshold)):
             raise ValueError(f"threshold must be a finite number or None, got {self.threshold!r}")
-        if self.liquid is not None and not isinstance(self.liquid, LiquidStateMachine):
-            raise TypeError(f"liquid must be a LiquidStateMachine or None, got {self.liquid!r}")
 
     def _make_liquid(self) -> LiquidStateMachine:
-        if self.liquid is not None:
-            return clone(self.liquid)
-        return LiquidStateMachine(n_neurons=300, neuron="lif", max_delay=None, features="state",
-                                  random_state=self.random_state, n_jobs=self.n_jobs)
+        return liquid_from_param(self.liquid, lambda: LiquidStateMachine(
+            n_neurons=300, neuron="lif", max_delay=None, features="state", random_state=self.random_state,
+            n_jobs=self.n_jobs))
 
     def _states(self, liquid: LiquidStateMachine, series: np.ndarray):
         """Liquid states of ``series`` from rest, chunk by chunk; the fitted liquid is not touched,
@@ -146,6 +143,7 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
         reflect errors on new normal data.
         """
         self._validate_params()
+        liquid = self._make_liquid()
         series = _series(X)
         minimum = self.washout + self.horizon + max(100, 4 * self.smoothing)
         if series.shape[0] < minimum:
@@ -153,7 +151,7 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
                 f"the training series has {series.shape[0]} points; at least {minimum} are needed "
                 f"(washout {self.washout} + horizon {self.horizon} + 100)"
             )
-        liquid = self._make_liquid().fit([series])
+        liquid.fit([series])
         first = self.washout
         split = first + int((series.shape[0] - first - self.horizon) * (1 - CALIBRATION_FRACTION))
         n_fit = split - first

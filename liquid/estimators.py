@@ -553,6 +553,15 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
 LIQUID_PARAMS = LiquidStateMachine._get_param_names()
 
 
+def liquid_from_param(liquid, default) -> LiquidStateMachine:
+    """A fresh liquid for an estimator's ``liquid=`` parameter: a clone of the one given, or ``default()``."""
+    if liquid is None:
+        return default()
+    if not isinstance(liquid, LiquidStateMachine):
+        raise TypeError(f"liquid must be a LiquidStateMachine or None, got {liquid!r}")
+    return clone(liquid)
+
+
 def _check_y_given(estimator, y) -> None:
     if y is None:
         raise ValueError(f"{type(estimator).__name__} requires y to be passed, but the target y is None")

@@ -20,11 +20,11 @@ point:
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import BaseEstimator, clone
+from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_number
-from .estimators import LiquidStateMachine
+from .estimators import liquid_from_param
 from .online_kernels import _refresh_precision, alarm_stream, likelihood_stream, mahalanobis_stream
 from .sequence import as_series_list, memory_liquid
 
@@ -95,8 +95,6 @@ class OnlineAnomalyDetector(BaseEstimator):
         self.n_jobs = n_jobs
 
     def _validate_params(self) -> None:
-        if self.liquid is not None and not isinstance(self.liquid, LiquidStateMachine):
-            raise TypeError(f"liquid must be a LiquidStateMachine or None, got {self.liquid!r}")
         check_number("memory", self.memory, 1.0, low_inclusive=False)
         check_number("history", self.history, 1.0, low_inclusive=False)
         check_number("averaging", self.averaging, 1, integer=True)
@@ -118,11 +116,11 @@ class OnlineAnomalyDetector(BaseEstimator):
         :meth:`score_stream` / :meth:`detect` continue this stream.
         """
         self._validate_params()
+        liquid = liquid_from_param(self.liquid, lambda: memory_liquid(100, random_state=self.random_state,
+                                                                      n_jobs=self.n_jobs))
         series = self._series(X)
         if series.shape[0] < 2 * self.averaging:
             raise ValueError(f"X has {series.shape[0]} points; at least {2 * self.averaging} are needed to start")
-        liquid = clone(self.liquid) if self.liquid is not None else memory_liquid(
-            100, random_state=self.random_state, n_jobs=self.n_jobs)
         liquid._fit([series], simulate=False)
         self.liquid_ = liquid
         self.n_channels_in_ = series.shape[1]

@@ -19,7 +19,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_magnitude, check_number
-from .estimators import LiquidStateMachine
+from .estimators import LiquidStateMachine, liquid_from_param
 from .neurons import MultiscaleLIF
 from .streaming_ridge import StreamingRidge
 
@@ -92,8 +92,6 @@ class _TimestepReadout(BaseEstimator):
 
     # -- parameters and the liquid ----------------------------------------------------------------
     def _validate_params(self) -> None:
-        if self.liquid is not None and not isinstance(self.liquid, LiquidStateMachine):
-            raise TypeError(f"liquid must be a LiquidStateMachine or None, got {self.liquid!r}")
         taus = self.readout_taus
         if not isinstance(taus, (list, tuple)):
             raise TypeError(f"readout_taus must be a list of time constants (ms), got {taus!r}")
@@ -108,12 +106,10 @@ class _TimestepReadout(BaseEstimator):
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
 
     def _make_liquid(self) -> LiquidStateMachine:
-        if self.liquid is not None:
-            return clone(self.liquid)
-        return memory_liquid(500, random_state=self.random_state, n_jobs=self.n_jobs)
+        return liquid_from_param(self.liquid, lambda: memory_liquid(500, random_state=self.random_state,
+                                                                    n_jobs=self.n_jobs))
 
-    def _fit_liquid(self, series: list[np.ndarray]) -> None:
-        liquid = self._make_liquid()
+    def _fit_liquid(self, liquid: LiquidStateMachine, series: list[np.ndarray]) -> None:
         liquid._fit(series, simulate=False)  # the states are streamed below; no whole-series pass
         self.liquid_ = liquid
         self.n_channels_in_ = series[0].shape[1]
@@ -263,6 +259,7 @@ class LSMSequenceRegressor(RegressorMixin, _TimestepReadout):
         y : per-timestep targets: (n_timesteps[, n_targets]) per series, a list for a list of series
         """
         self._validate_params()
+        liquid = self._make_liquid()
         series, single = as_series_list(X)
         targets, single_y = as_series_list(y, "y")
         if single != single_y or len(targets) != len(series):
@@ -271,7 +268,7 @@ class LSMSequenceRegressor(RegressorMixin, _TimestepReadout):
             if s.shape[0] != t.shape[0]:
                 raise ValueError(f"series {i} has {s.shape[0]} timesteps but its targets have {t.shape[0]}")
         self._target_1d = np.ndim(y if single else y[0]) == 1
-        self._fit_liquid(series)
+        self._fit_liquid(liquid, series)
         self._fit_readout(series, targets)
         return self
 
@@ -308,6 +305,7 @@ class LSMSequenceClassifier(ClassifierMixin, _TimestepReadout):
     def fit(self, X, y):
         """Stream every series of ``X`` and train the readout on its per-timestep labels ``y``."""
         self._validate_params()
+        liquid = self._make_liquid()
         series, single = as_series_list(X)
         labels = [np.asarray(y)] if single else [np.asarray(item) for item in y]
         if len(labels) != len(series):
@@ -319,7 +317,7 @@ class LSMSequenceClassifier(ClassifierMixin, _TimestepReadout):
         self.classes_ = np.unique(np.concatenate(labels))
         if self.classes_.shape[0] < 2:
             raise ValueError(f"y has a single class ({self.classes_[0]!r}); per-timestep labels need at least two")
-        self._fit_liquid(series)
+        self._fit_liquid(liquid, series)
         one_hot = [np.where(lab[:, None] == self.classes_[None, :], 1.0, -1.0) for lab in labels]
         self._fit_readout(series, one_hot)
         return self
