@@ -168,12 +168,6 @@ class STDP(BaseEstimator):
         )
 
 
-def empty_learning_arrays() -> tuple:
-    """The ``learn`` tuple of the kernels when plasticity is off."""
-    i, b, f, ptr = np.zeros(0, np.int64), np.zeros(0, np.bool_), np.zeros(0), np.zeros(1, np.int64)
-    return (b, f, f, ptr, i, b, f, f, b, f, f, ptr, i, b, f, f)
-
-
 def _incoming(targets: np.ndarray, n_neurons: int) -> tuple[np.ndarray, np.ndarray]:
     """CSC view: pointers per neuron, and the CSR indices of the synapses ending on it (a permutation)."""
     order = np.argsort(targets, kind="stable").astype(np.int64)
