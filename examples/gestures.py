@@ -30,8 +30,8 @@ def main(argv=None) -> None:
         train = load_uea(args.name, "train", path=args.data)
         test = load_uea(args.name, "test", path=args.data)
     except FileNotFoundError:
-        print(f"UEA set {args.name} not found (get {args.name}_TRAIN.ts / _TEST.ts from the UEA archive and pass "
-              "--data DIR or set LIQUID_DATA): using the embedded Japanese Vowels instead")
+        print(f"UEA set {args.name} not found (download it with: python -c \"from liquid.datasets import "
+              f"fetch_uea; fetch_uea('{args.name}')\", or pass --data DIR): using the embedded Japanese Vowels instead")
         args.name, train, test = "JapaneseVowels", load_japanese_vowels("train"), load_japanese_vowels("test")
     model = LSMClassifier(n_neurons=300 if args.quick else 1000, random_state=0, n_jobs=-1)
 

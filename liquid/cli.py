@@ -135,7 +135,8 @@ def _load_data(args) -> tuple[list, np.ndarray, np.ndarray | None, str, str]:
         raise CLIError(f"unknown dataset {name!r}; built-in datasets: {', '.join(BUILTIN)}")
     dataset = BUILTIN[name]
     if not dataset.available():
-        raise CLIError(f"dataset {name!r} is not on this machine; set LIQUID_DATA to the folder holding it")
+        raise CLIError(f"dataset {name!r} is not on this machine; set LIQUID_DATA to the folder holding it, "
+                       f"or download it with: python -c \"{dataset.fetch}\"")
     loaded = dataset.loader()
     X, y = loaded[0], np.asarray(loaded[1])
     groups = None

@@ -108,7 +108,7 @@ import zipfile  # noqa: E402
 
 from scipy.io import wavfile  # noqa: E402
 
-from liquid.datasets import fetch_fsdd, from_long_frame, load_fsdd, load_long, load_uea  # noqa: E402
+from liquid.datasets import fetch_fsdd, fetch_uea, from_long_frame, load_fsdd, load_long, load_uea  # noqa: E402
 
 FSDD = SHARED / "fsdd"
 needs_fsdd = pytest.mark.skipif(not FSDD.is_dir(), reason=f"shared FSDD not found at {FSDD}")
@@ -181,7 +181,7 @@ def test_fetch_fails_cleanly_on_bad_downloads(tmp_path, monkeypatch):
     import socket
     import threading
 
-    from liquid.datasets import fsdd
+    from liquid.datasets import _download
 
     home = tmp_path / "home"
     not_zip = tmp_path / "page.zip"
@@ -196,7 +196,7 @@ def test_fetch_fails_cleanly_on_bad_downloads(tmp_path, monkeypatch):
     server.listen(1)
     accepted = []
     threading.Thread(target=lambda: accepted.append(server.accept()), daemon=True).start()
-    monkeypatch.setattr(fsdd, "TIMEOUT_S", 1.0)
+    monkeypatch.setattr(_download, "TIMEOUT_S", 1.0)
     with pytest.raises(ConnectionError, match="timed out"):
         fetch_fsdd(home, url=f"http://127.0.0.1:{server.getsockname()[1]}/fsdd.zip")
     server.close()
@@ -218,6 +218,71 @@ def test_load_uea_by_name():
     assert bunch.X.shape == (40, 100, 6) and len(bunch.frame) == 4000
     with pytest.raises(FileNotFoundError, match="Nope"):
         load_uea("Nope", path=UEA)
+
+
+def _tiny_ts(name: str, n: int) -> str:
+    """A two-channel .ts file of ``n`` length-3 series, classes 'a' and 'b' alternating."""
+    rows = [f"{i}.0,{i + 1}.5,{i + 2}.25:{-i}.0,0.5,1.0:{'ab'[i % 2]}" for i in range(n)]
+    header = f"@problemName {name}\n@univariate false\n@dimensions 2\n@equalLength true\n@classLabel true a b\n@data\n"
+    return header + "\n".join(rows) + "\n"
+
+
+def _fake_uea_zip(path, name="Tiny", parts=("TRAIN", "TEST")):
+    with zipfile.ZipFile(path, "w") as archive:
+        for part, n in zip(parts, (6, 4)):
+            archive.writestr(f"{name}/{name}_{part}.ts", _tiny_ts(name, n))
+        archive.writestr(f"{name}/{name}_TRAIN.arff", "ignored")
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_fetch_uea_checks_caches_and_feeds_load_uea(tmp_path, capsys):
+    archive, home = tmp_path / "Tiny.zip", tmp_path / "home"
+    digest = _fake_uea_zip(archive)
+    with pytest.raises(ValueError, match="checksum mismatch"):
+        fetch_uea("Tiny", home, url=archive.as_uri(), sha256="0" * 64)
+    assert not (home / "uea" / "Tiny").exists()  # nothing half-written
+    folder = fetch_uea("Tiny", home, url=archive.as_uri())
+    assert digest in capsys.readouterr().err  # printed so that it can be pinned
+    assert sorted(p.name for p in folder.iterdir()) == ["SHA256SUMS", "Tiny_TEST.ts", "Tiny_TRAIN.ts"]
+    train, test = load_uea("Tiny", "train", path=home), load_uea("Tiny", "test", path=home)
+    assert np.shape(train.X) == (6, 3, 2) and len(test.X) == 4 and set(train.y) == {"a", "b"}
+    archive.unlink()  # cached: no second download
+    assert fetch_uea("Tiny", home, url=archive.as_uri(), sha256=digest) == folder
+    (folder / "Tiny_TEST.ts").write_text((folder / "Tiny_TEST.ts").read_text()[:-20])  # truncated on disk
+    with pytest.raises(ValueError, match="damaged"):
+        fetch_uea("Tiny", home)
+
+
+def test_fetch_uea_refuses_what_is_not_the_named_set(tmp_path):
+    home = tmp_path / "home"
+    only_train = tmp_path / "half.zip"
+    _fake_uea_zip(only_train, parts=("TRAIN",))
+    with pytest.raises(ValueError, match="holds no Tiny_TEST.ts"):
+        fetch_uea("Tiny", home, url=only_train.as_uri())
+    with pytest.raises(ValueError, match="spelled"):
+        fetch_uea("tiny", home, url=only_train.as_uri())  # names are case-sensitive in the archive
+    broken = tmp_path / "broken.zip"
+    with zipfile.ZipFile(broken, "w") as zf:
+        zf.writestr("Tiny_TRAIN.ts", "@problemName Tiny\n@data\n1,2:x:a\n")
+        zf.writestr("Tiny_TEST.ts", "@problemName Tiny\n")
+    with pytest.raises(TsFormatError):
+        fetch_uea("Tiny", home, url=broken.as_uri())
+    for bad in ("../etc", "", "a/b", 3):
+        with pytest.raises(ValueError, match="not a UEA/UCR problem name"):
+            fetch_uea(bad, home)
+    with pytest.raises(ConnectionError, match="by hand"):
+        fetch_uea("Tiny", home, url=(tmp_path / "missing.zip").as_uri())
+    assert not (home / "uea" / "Tiny").exists() and not list((home / "uea").iterdir())  # no temporary folder left
+
+
+@needs_uea
+def test_fetch_uea_on_an_archive_of_the_real_set(tmp_path):
+    archive = tmp_path / "BasicMotions.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for part in ("TRAIN", "TEST"):
+            zf.write(UEA / "BasicMotions" / f"BasicMotions_{part}.ts", f"BasicMotions_{part}.ts")
+    fetch_uea("BasicMotions", tmp_path / "home", url=archive.as_uri())
+    assert load_uea("BasicMotions", "test", path=tmp_path / "home").X.shape == (40, 100, 6)
 
 
 def test_long_format_round_trip(tmp_path):

@@ -5,7 +5,7 @@ from .long import from_long_frame, load_long, read_table
 from .timeseries import read_timeseries_csv
 from .synthetic import make_mackey_glass, make_narma, make_spike_pattern, make_temporal_order
 from .ts import TsFormatError, load_ts
-from .uea import load_uea
+from .uea import fetch_uea, load_uea
 
 __all__ = [
     "load_japanese_vowels",
@@ -13,6 +13,7 @@ __all__ = [
     "fetch_fsdd",
     "data_home",
     "load_uea",
+    "fetch_uea",
     "load_ts",
     "TsFormatError",
     "load_long",

@@ -1,19 +1,16 @@
 """Free Spoken Digit Dataset (FSDD): raw 8 kHz recordings of spoken digits."""
 from __future__ import annotations
 
-import hashlib
 import os
 import re
-import shutil
 import tempfile
-import urllib.error
-import urllib.request
-import zipfile
 from pathlib import Path
 
 import numpy as np
 from scipy.io import wavfile
 from sklearn.utils import Bunch
+
+from ._download import check_sha256, content_sha256 as files_sha256, download, extract_members
 
 FSDD_URL = "https://github.com/Jakobovski/free-spoken-digit-dataset/archive/refs/tags/v1.0.10.zip"
 _NAME = re.compile(r"^(\d)_([A-Za-z]+)_(\d+)\.wav$")
@@ -113,58 +110,19 @@ def load_fsdd(path: str | os.PathLike | None = None, split: str = "official") ->
 #: SHA-256 of the recordings of FSDD v1.0.10: of the lines "{file name} {sha256 of the file}\n",
 #: sorted by name, of its 3,000 WAV files. Independent of how the archive is zipped.
 FSDD_CONTENT_SHA256 = "dbd573d7cafe79c4b49f65718115e1304e24e067fa39eff18a660dc6cb9c360f"
-#: Seconds a download may stall before it is abandoned.
-TIMEOUT_S = 60.0
 #: Largest archive and largest single recording accepted (bytes): FSDD is ~10 MB, a recording ~20 kB.
 MAX_ARCHIVE_BYTES = 200 * 2**20
 MAX_MEMBER_BYTES = 2 * 2**20
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+_MANUAL = "Download the FSDD recordings by hand and pass their folder to load_fsdd(path=...) or set LIQUID_DATA"
 
 
 def recordings_sha256(folder: str | os.PathLike) -> str:
     """The content digest of a folder of recordings (see ``FSDD_CONTENT_SHA256``)."""
-    lines = [f"{p.name} {_sha256(p)}\n" for p in sorted(Path(folder).iterdir()) if _NAME.match(p.name)]
-    return hashlib.sha256("".join(lines).encode()).hexdigest()
+    return files_sha256(p for p in Path(folder).iterdir() if _NAME.match(p.name))
 
 
-def _download(url: str, archive: Path) -> None:
-    try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response, open(archive, "wb") as out:
-            received = 0
-            for block in iter(lambda: response.read(1 << 16), b""):
-                received += len(block)
-                if received > MAX_ARCHIVE_BYTES:
-                    raise ValueError(f"{url} is larger than {MAX_ARCHIVE_BYTES // 2**20} MiB; not an FSDD archive")
-                out.write(block)
-    except (urllib.error.URLError, TimeoutError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise ConnectionError(
-            f"cannot download {url}: {reason}. Download the FSDD recordings by hand and pass their folder "
-            "to load_fsdd(path=...) or set LIQUID_DATA"
-        ) from None
-
-
-def _extract_recordings(archive: Path, staging: Path, url: str) -> None:
-    """Stream every recordings/{digit}_{speaker}_{index}.wav member to ``staging`` (bounded in size)."""
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            for info in zf.infolist():
-                name = Path(info.filename).name
-                if "recordings/" not in info.filename or not _NAME.match(name):
-                    continue
-                if info.file_size > MAX_MEMBER_BYTES:
-                    raise ValueError(f"{url}: {info.filename} is {info.file_size} bytes, too large for a recording")
-                with zf.open(info) as member, open(staging / name, "wb") as out:
-                    shutil.copyfileobj(member, out, 1 << 16)
-    except zipfile.BadZipFile:
-        raise ValueError(f"{url} is not a zip archive") from None
+def _is_recording(member: str) -> bool:
+    return "recordings/" in member and _NAME.match(Path(member).name) is not None
 
 
 def fetch_fsdd(
@@ -197,7 +155,7 @@ def fetch_fsdd(
     Raises
     ------
     ConnectionError
-        The download failed or stalled for ``TIMEOUT_S`` seconds.
+        The download failed or stalled for ``liquid.datasets._download.TIMEOUT_S`` seconds.
     ValueError
         Not a zip archive, no recordings in it, or a checksum mismatch.
     """
@@ -210,14 +168,11 @@ def fetch_fsdd(
     # Everything happens in a temporary folder that is removed on every path out.
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         archive = Path(tmp) / "fsdd.zip"
-        _download(url, archive)
-        digest = _sha256(archive)
-        if sha256 is not None and digest != sha256.lower():
-            raise ValueError(f"checksum mismatch for {url}: expected sha256 {sha256}, got {digest}")
+        download(url, archive, max_bytes=MAX_ARCHIVE_BYTES, what="an FSDD archive", manual_hint=_MANUAL)
+        check_sha256(archive, sha256, url)
         staging = Path(tmp) / "recordings"
         staging.mkdir()
-        _extract_recordings(archive, staging, url)
-        if not any(staging.iterdir()):
+        if not extract_members(archive, staging, url, wanted=_is_recording, max_member_bytes=MAX_MEMBER_BYTES):
             raise ValueError(f"{url} holds no recordings/{{digit}}_{{speaker}}_{{index}}.wav files")
         content = recordings_sha256(staging)
         if content_sha256 is not None and content != content_sha256.lower():

@@ -24,6 +24,8 @@ class BuiltinDataset:
     available: Callable[[], bool]
     #: encoder the liquid should use for this data by default
     encoder: str = "current"
+    #: Python statement that downloads the data into the cache, for sets not embedded
+    fetch: str = ""
 
 
 def _uea(name: str):
@@ -85,8 +87,10 @@ BUILTIN = {
         ),
         BuiltinDataset("mackey_glass", "regression", "400 x (30, 1)", "-", "synthetic", _mackey_glass_windows, _always),
         BuiltinDataset("fsdd", "classification", "3000 waveforms -> (frames, 32)", "10", "LIQUID_DATA", _fsdd,
-                       _fsdd_available),
-        BuiltinDataset("basic_motions", "classification", "80 x (100, 6)", "4", "LIQUID_DATA", *_uea("BasicMotions")),
-        BuiltinDataset("natops", "classification", "360 x (51, 24)", "6", "LIQUID_DATA", *_uea("NATOPS")),
+                       _fsdd_available, fetch="from liquid.datasets import fetch_fsdd; fetch_fsdd()"),
+        BuiltinDataset("basic_motions", "classification", "80 x (100, 6)", "4", "LIQUID_DATA", *_uea("BasicMotions"),
+                       fetch="from liquid.datasets import fetch_uea; fetch_uea('BasicMotions')"),
+        BuiltinDataset("natops", "classification", "360 x (51, 24)", "6", "LIQUID_DATA", *_uea("NATOPS"),
+                       fetch="from liquid.datasets import fetch_uea; fetch_uea('NATOPS')"),
     ]
 }
