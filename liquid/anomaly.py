@@ -25,7 +25,8 @@ from sklearn.linear_model import RidgeCV
 from sklearn.utils import check_array
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_magnitude
+from ._progress import Progress
+from ._validation import check_magnitude, check_number
 from .estimators import LiquidStateMachine, liquid_from_param
 
 METHODS = ("prediction", "mahalanobis")
@@ -74,6 +75,8 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
     random_state : int, RandomState or None
     n_jobs : int or None
         Threads of the liquid.
+    verbose : int, default=0
+        Above 0: progress lines on stderr (timesteps streamed, rate, time).
 
     Attributes
     ----------
@@ -97,6 +100,7 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
         chunk_size: int = 2000,
         random_state=None,
         n_jobs: int | None = None,
+        verbose: int = 0,
     ):
         self.method = method
         self.liquid = liquid
@@ -109,6 +113,7 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
         self.chunk_size = chunk_size
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.verbose = verbose
 
     def _validate_params(self) -> None:
         if self.method not in METHODS:
@@ -117,6 +122,7 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
             value = getattr(self, name)
             if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        check_number("verbose", self.verbose, 0, integer=True)
         if not isinstance(self.washout, Integral) or self.washout < 0:
             raise ValueError(f"washout must be a non-negative integer, got {self.washout!r}")
         if not (isinstance(self.contamination, Real) and 0.0 < self.contamination < 0.5):
@@ -132,7 +138,10 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
     def _states(self, liquid: LiquidStateMachine, series: np.ndarray):
         """Liquid states of ``series`` from rest, chunk by chunk; the fitted liquid is not touched,
         so concurrent calls are safe."""
-        yield from liquid.iter_states(series, chunk_size=self.chunk_size)
+        progress = Progress(self.verbose, series.shape[0], "timesteps streamed")
+        for start, states in liquid.iter_states(series, chunk_size=self.chunk_size):
+            progress.advance(states.shape[0])
+            yield start, states
 
     def fit(self, X, y=None):
         """Learn the normal behaviour of the liquid on ``X``, one series (n_timesteps[, n_channels]).

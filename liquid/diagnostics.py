@@ -12,6 +12,7 @@ Legenstein & Maass (2007) for kernel quality and generalisation rank; Jaeger
 """
 from __future__ import annotations
 
+import sys
 import time
 import warnings
 from numbers import Real
@@ -268,6 +269,9 @@ def calibrate(
     The calibrated liquid: a clone of ``lsm`` with the scaled parameters,
     fitted on ``X``, with ``calibration_`` (a DataFrame of the probes: gain,
     parameters, rate) and ``calibration_time_`` (s, the search alone).
+    With ``lsm.verbose``, each probe prints a line on stderr. A
+    ``LiquidActivityWarning`` says when no probe reached the band (the
+    closest one is used).
     """
     low, high = target_rate
     if not (isinstance(low, Real) and isinstance(high, Real) and 0 < low < high):
@@ -303,6 +307,9 @@ def calibrate(
         gain = float(np.exp(log_gain))
         rate = rate_at(gain)
         rows.append({"iteration": iteration, "gain": gain, **{k: v * gain for k, v in scaled.items()}, "rate_hz": rate})
+        if base.verbose:
+            print(f"liquid: calibrate probe {iteration + 1}: gain {gain:.3g} -> {rate:.2f} Hz "
+                  f"(target {low:g}-{high:g} Hz), {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
         if abs(np.log(max(rate, 1e-9)) - centre) <= tolerance:
             best = gain
             break
@@ -315,7 +322,16 @@ def calibrate(
             log_gain = 0.5 * (bracket[0] + bracket[1])
     history = pd.DataFrame(rows)
     if best is None:  # closest probe to the band's centre
-        best = history.loc[(np.log(history["rate_hz"].clip(lower=1e-3)) - centre).abs().idxmin(), "gain"]
+        closest = (np.log(history["rate_hz"].clip(lower=1e-3)) - centre).abs().idxmin()
+        best = history.loc[closest, "gain"]
+        if not low <= history.loc[closest, "rate_hz"] <= high:
+            warnings.warn(
+                f"calibrate: no gain within {max_iter} probes gave a rate in {low:g}-{high:g} Hz; using the "
+                f"closest, {history.loc[closest, 'rate_hz']:.3g} Hz at gain {best:.3g} (raise max_iter, or change "
+                "the neuron's bias or the encoder if the rate does not respond to the drive)",
+                LiquidActivityWarning,
+                stacklevel=2,
+            )
     calibration_time = time.perf_counter() - started
     calibrated = clone(base).set_params(**{k: v * best for k, v in scaled.items()}).fit(X)
     calibrated.calibration_ = history

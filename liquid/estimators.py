@@ -4,10 +4,9 @@ Data flow: encoder -> reservoir (numba kernels) -> feature extractors -> readout
 """
 from __future__ import annotations
 
-import sys
-import time
 import warnings
 import zlib
+
 import numpy as np
 from joblib import effective_n_jobs
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, TransformerMixin, clone
@@ -18,6 +17,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._limits import MAX_DELAY_STEPS, MAX_STEPS_PER_FRAME, check_memory, ms_to_steps
+from ._progress import Progress
 from ._validation import check_number, check_sequences
 from .encoders import ENCODERS
 from .features import EXTRACTORS
@@ -314,6 +314,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
                 learn,
                 np.random.default_rng(plasticity_seed),
                 effective_n_jobs(self.n_jobs),
+                self.verbose,
             )
         # Everything learned is set together, after all checks, the build and the plastic phase passed.
         if plasticity is not None:
@@ -392,12 +393,10 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         if not self.verbose or len(drives) < 2:
             return self.reservoir_.run(drives, self.encoder_.mode, seeds, **options)
         parts = [part for part in np.array_split(np.arange(len(drives)), min(10, len(drives))) if part.size]
-        outputs, start = [], time.perf_counter()
+        outputs, progress = [], Progress(self.verbose, len(drives), "sequences simulated", interval=0.0)
         for part in parts:
             outputs.append(self.reservoir_.run([drives[i] for i in part], self.encoder_.mode, seeds[part], **options))
-            done, elapsed = part[-1] + 1, time.perf_counter() - start
-            print(f"liquid: {done}/{len(drives)} sequences simulated in {elapsed:.1f} s "
-                  f"({done / max(elapsed, 1e-9):.0f} sequences/s)", file=sys.stderr, flush=True)
+            progress.advance(part.size)
         return {key: np.concatenate([o[key] for o in outputs]) for key in ("counts", "state", "total", "latency")}
 
     def _record_activity(self, total_spikes: np.ndarray, duration_ms: np.ndarray, neuron) -> None:

@@ -42,10 +42,11 @@ class LSMForecaster(LSMSequenceRegressor):
         chunk_size: int = 1000,
         random_state=None,
         n_jobs: int | None = None,
+        verbose: int = 0,
     ):
         super().__init__(liquid, readout_taus=readout_taus, voltage=voltage, include_input=include_input,
                          washout=washout, alpha=alpha, readout=readout, chunk_size=chunk_size,
-                         random_state=random_state, n_jobs=n_jobs)
+                         random_state=random_state, n_jobs=n_jobs, verbose=verbose)
         self.horizon = horizon
 
     def fit(self, y, X=None):

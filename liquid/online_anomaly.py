@@ -23,6 +23,7 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
+from ._progress import Progress
 from ._validation import check_number
 from .estimators import liquid_from_param
 from .online_kernels import _refresh_precision, alarm_stream, likelihood_stream, mahalanobis_stream
@@ -54,6 +55,8 @@ class OnlineAnomalyDetector(BaseEstimator):
     chunk_size : int, default=1000
     random_state : int, RandomState or None
     n_jobs : int or None
+    verbose : int, default=0
+        Above 0: progress lines on stderr (points streamed, rate, time).
 
     Attributes
     ----------
@@ -82,6 +85,7 @@ class OnlineAnomalyDetector(BaseEstimator):
         chunk_size: int = 1000,
         random_state=None,
         n_jobs: int | None = None,
+        verbose: int = 0,
     ):
         self.liquid = liquid
         self.memory = memory
@@ -93,6 +97,7 @@ class OnlineAnomalyDetector(BaseEstimator):
         self.chunk_size = chunk_size
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.verbose = verbose
 
     def _validate_params(self) -> None:
         check_number("memory", self.memory, 1.0, low_inclusive=False)
@@ -102,6 +107,7 @@ class OnlineAnomalyDetector(BaseEstimator):
         check_number("rearm", self.rearm, 0, integer=True)
         check_number("shrinkage", self.shrinkage, 0.0, low_inclusive=False, high=1.0)
         check_number("chunk_size", self.chunk_size, 1, integer=True)
+        check_number("verbose", self.verbose, 0, integer=True)
 
     def _series(self, X) -> np.ndarray:
         series, single = as_series_list(X)
@@ -143,11 +149,12 @@ class OnlineAnomalyDetector(BaseEstimator):
 
     def _states(self, series: np.ndarray) -> np.ndarray:
         """Liquid states (trace, membrane potential) and the standardised input, per point."""
-        blocks = []
+        blocks, progress = [], Progress(self.verbose, series.shape[0], "points streamed")
         for start in range(0, series.shape[0], self.chunk_size):
             chunk = series[start : start + self.chunk_size]
             states = self.liquid_._stream_chunk(chunk, self._stream, voltage=True)
             blocks.append(np.hstack([states, (chunk - self.input_mean_) / self.input_scale_]))
+            progress.advance(chunk.shape[0])
         self.n_seen_ += series.shape[0]
         return np.vstack(blocks)
 

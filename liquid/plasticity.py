@@ -17,6 +17,8 @@ current towards a target firing rate after every batch.
 """
 from __future__ import annotations
 
+import sys
+import time
 from dataclasses import dataclass
 from math import exp, isfinite
 from numbers import Integral, Real
@@ -291,8 +293,12 @@ def train(
     learn: LearningArrays,
     rng: np.random.Generator,
     n_threads: int,
+    verbose: int = 0,
 ) -> pd.DataFrame:
-    """Run the plastic phase on ``reservoir`` in place; return one row of statistics per epoch (0: before)."""
+    """Run the plastic phase on ``reservoir`` in place; return one row of statistics per epoch (0: before).
+
+    With ``verbose``, one line per epoch on stderr: samples, mean rate (Hz), mean weights, seconds.
+    """
     consts = stdp.constants(reservoir.dt)
     n_samples = len(drives)
     if stdp.max_samples is None:
@@ -302,6 +308,7 @@ def train(
     else:
         per_epoch = min(int(stdp.max_samples), n_samples)
     history = [{"epoch": 0, **summary(reservoir, learn), "mean_rate": float("nan")}]
+    started = time.perf_counter()
     for epoch in range(1, stdp.n_epochs + 1):
         order = rng.permutation(n_samples)[:per_epoch]
         spikes, seconds = 0.0, 0.0
@@ -322,6 +329,11 @@ def train(
                 reservoir.set_bias(reservoir.bias + stdp.eta_homeostasis * (stdp.target_rate - rates))
         history.append({"epoch": epoch, **summary(reservoir, learn),
                         "mean_rate": spikes / (reservoir.n_neurons * seconds)})
+        if verbose:
+            row = history[-1]
+            print(f"liquid: STDP epoch {epoch}/{stdp.n_epochs}: {per_epoch} sequences, mean rate "
+                  f"{row['mean_rate']:.1f} Hz, mean input weight {row['mean_input_weight']:.3g}, "
+                  f"{time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
     return pd.DataFrame(history)
 
 

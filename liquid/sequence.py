@@ -18,6 +18,7 @@ from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from ._progress import Progress
 from ._validation import check_magnitude, check_number
 from .estimators import LiquidStateMachine, liquid_from_param
 from .neurons import MultiscaleLIF
@@ -78,6 +79,7 @@ class _TimestepReadout(BaseEstimator):
         chunk_size: int = 1000,
         random_state=None,
         n_jobs: int | None = None,
+        verbose: int = 0,
     ):
         self.liquid = liquid
         self.readout_taus = readout_taus
@@ -89,6 +91,7 @@ class _TimestepReadout(BaseEstimator):
         self.chunk_size = chunk_size
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.verbose = verbose
 
     # -- parameters and the liquid ----------------------------------------------------------------
     def _validate_params(self) -> None:
@@ -99,6 +102,7 @@ class _TimestepReadout(BaseEstimator):
             check_number("readout_taus[i]", tau, 0.0, low_inclusive=False)
         check_number("washout", self.washout, 0, integer=True)
         check_number("chunk_size", self.chunk_size, 1, integer=True)
+        check_number("verbose", self.verbose, 0, integer=True)
         if self.alpha is not None:
             check_number("alpha", self.alpha, 0.0)
         for name in ("include_input", "voltage"):
@@ -148,11 +152,17 @@ class _TimestepReadout(BaseEstimator):
             blocks.append((chunk - self.input_mean_) / self.input_scale_)
         return np.hstack(blocks)
 
-    def _feature_chunks(self, series: np.ndarray):
+    def _progress(self, series: list[np.ndarray]) -> Progress:
+        return Progress(self.verbose, sum(s.shape[0] for s in series), "timesteps streamed")
+
+    def _feature_chunks(self, series: np.ndarray, progress: Progress | None = None):
         """Yield (start, features (chunk, n_features)) for one series, streamed from rest."""
         stream = self._new_stream()
         for start in range(0, series.shape[0], self.chunk_size):
-            yield start, self._advance(series[start : start + self.chunk_size], stream)
+            features = self._advance(series[start : start + self.chunk_size], stream)
+            if progress is not None:
+                progress.advance(features.shape[0])
+            yield start, features
 
     def n_features_out(self) -> int:
         """Readout features per timestep."""
@@ -163,10 +173,11 @@ class _TimestepReadout(BaseEstimator):
     # -- readout ---------------------------------------------------------------------------------------
     def _fit_readout(self, series: list[np.ndarray], targets: list[np.ndarray]) -> None:
         """Fit the readout on rows after the washout; the last 20% of each series validates the penalty."""
+        progress = self._progress(series)
         if self.readout is not None:
             rows, values = [], []
             for s, y in zip(series, targets):
-                for start, features in self._feature_chunks(s):
+                for start, features in self._feature_chunks(s, progress):
                     keep = np.arange(start, start + features.shape[0]) >= self.washout
                     rows.append(features[keep])
                     values.append(y[start : start + features.shape[0]][keep])
@@ -178,7 +189,7 @@ class _TimestepReadout(BaseEstimator):
         ridge = StreamingRidge(alpha=self.alpha)
         for s, y in zip(series, targets):
             validation_start = self.washout + int(0.8 * max(s.shape[0] - self.washout, 0))
-            for start, features in self._feature_chunks(s):
+            for start, features in self._feature_chunks(s, progress):
                 index = np.arange(start, start + features.shape[0])
                 for part, keep in (("fit", (index >= self.washout) & (index < validation_start)),
                                    ("val", index >= validation_start)):
@@ -190,9 +201,9 @@ class _TimestepReadout(BaseEstimator):
     def _readout_targets(self, y_rows: np.ndarray):
         return y_rows
 
-    def _raw_outputs(self, series: np.ndarray) -> np.ndarray:
+    def _raw_outputs(self, series: np.ndarray, progress: Progress | None = None) -> np.ndarray:
         """Readout output (decision values) at every timestep of one series."""
-        return np.vstack([self._output(features) for _, features in self._feature_chunks(series)])
+        return np.vstack([self._output(features) for _, features in self._feature_chunks(series, progress)])
 
     def _output(self, features: np.ndarray) -> np.ndarray:
         if self.readout is not None:
@@ -232,6 +243,8 @@ class LSMSequenceRegressor(RegressorMixin, _TimestepReadout):
         Timesteps simulated at a time.
     random_state : int, RandomState or None
     n_jobs : int or None
+    verbose : int, default=0
+        Above 0: progress lines on stderr (timesteps streamed, rate, time).
 
     Attributes
     ----------
@@ -275,7 +288,8 @@ class LSMSequenceRegressor(RegressorMixin, _TimestepReadout):
     def predict(self, X):
         """Predicted target at every timestep: an array per series (a list for a list of series)."""
         series, single = self._check_series(X)
-        outputs = [self._raw_outputs(s) for s in series]
+        progress = self._progress(series)
+        outputs = [self._raw_outputs(s, progress) for s in series]
         if self._target_1d:
             outputs = [o[:, 0] for o in outputs]
         return outputs[0] if single else outputs
@@ -337,7 +351,8 @@ class LSMSequenceClassifier(ClassifierMixin, _TimestepReadout):
     def decision_function(self, X):
         """Per-timestep class scores (n_timesteps, n_classes) per series."""
         series, single = self._check_series(X)
-        outputs = [self._raw_outputs(s) for s in series]
+        progress = self._progress(series)
+        outputs = [self._raw_outputs(s, progress) for s in series]
         return outputs[0] if single else outputs
 
     def predict(self, X):

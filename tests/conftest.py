@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -13,3 +15,9 @@ def temporal_order():
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+def pytest_report_header(config):
+    import liquid
+
+    return f"liquid {liquid.__version__} from {Path(liquid.__file__).parent}"

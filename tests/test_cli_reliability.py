@@ -183,3 +183,51 @@ def test_verbose_reports_progress_and_changes_nothing(capsys):
     np.testing.assert_array_equal(quiet, loud)
     err = capsys.readouterr().err
     assert "12/12 sequences simulated" in err
+
+
+def test_verbose_stdp_and_calibration_report_progress(capsys):
+    import warnings
+
+    import numpy as np
+
+    from liquid import STDP, LiquidStateMachine
+    from liquid.diagnostics import calibrate
+    from liquid.estimators import LiquidActivityWarning
+
+    X = [np.random.default_rng(i).random((15, 2)) for i in range(12)]
+    plastic = dict(plasticity=STDP(n_epochs=2), random_state=0)
+    quiet = LiquidStateMachine(60, **plastic).fit(X)
+    loud = LiquidStateMachine(60, verbose=1, **plastic).fit(X)
+    np.testing.assert_array_equal(quiet.plasticity_history_.to_numpy(), loud.plasticity_history_.to_numpy())
+    err = capsys.readouterr().err
+    assert "STDP epoch 1/2" in err and "STDP epoch 2/2" in err
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", LiquidActivityWarning)
+        calibrated = calibrate(LiquidStateMachine(60, random_state=0, verbose=1), X, random_state=0)
+    assert f"calibrate probe {len(calibrated.calibration_)}:" in capsys.readouterr().err
+    # One probe cannot move a silent liquid into the band: the closest probe is used, and the user is told.
+    silent = LiquidStateMachine(60, input_scale=1e-3, random_state=0)
+    with pytest.warns(LiquidActivityWarning, match="no gain within 1 probes"):
+        calibrate(silent, X, max_iter=1, random_state=0)
+
+
+def test_verbose_stream_estimators_report_progress_and_change_nothing(capsys):
+    import numpy as np
+
+    from liquid import LSMAnomalyDetector, LSMSequenceRegressor, OnlineAnomalyDetector
+    from liquid.sequence import memory_liquid
+
+    series = np.sin(np.arange(600) / 7.0) + 0.05 * np.random.default_rng(0).standard_normal(600)
+    for make in (
+        lambda v: LSMSequenceRegressor(memory_liquid(60, random_state=0), chunk_size=100, verbose=v).fit(
+            series[:-1], series[1:]).predict(series),
+        lambda v: OnlineAnomalyDetector(memory_liquid(60, random_state=0), chunk_size=100, verbose=v).fit(
+            series[:200]).score_stream(series[200:]),
+        lambda v: LSMAnomalyDetector(chunk_size=100, random_state=0, verbose=v).fit(series[:400]).score_samples(
+            series[400:]),
+    ):
+        quiet = make(0)
+        assert capsys.readouterr().err == ""
+        np.testing.assert_array_equal(quiet, make(1))
+        err = capsys.readouterr().err
+        assert "streamed in" in err and "/s)" in err

@@ -24,9 +24,21 @@ def _python_examples():
 def test_readme_has_the_two_commands():
     text = README.read_text(encoding="utf-8")
     assert "pip install . && liquid cv" in text
-    assert 'pip install ".[test]" && python -m pytest' in text
+    assert '```bash\npip install ".[test]" && pytest\n```' in text
     ci = (README.parent / ".ci" / "run").read_text(encoding="utf-8")
-    assert 'pip install ".[test]" && python -m pytest' in ci
+    assert 'pip install ".[test]" && pytest' in ci
+
+
+def test_the_tests_import_the_liquid_that_examples_and_the_cli_import(tmp_path):
+    """One package, one numba cache: the source tree is not shadowing the installed package (or vice versa)."""
+    import subprocess
+    import sys
+
+    import liquid
+
+    elsewhere = subprocess.run([sys.executable, "-c", "import liquid; print(liquid.__file__)"],
+                               capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert Path(elsewhere.stdout.strip()).resolve() == Path(liquid.__file__).resolve()
 
 
 @pytest.mark.parametrize("code, expected", _python_examples())
