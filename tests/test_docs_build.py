@@ -1,4 +1,6 @@
 """The API reference builds from the docstrings with warnings as errors."""
+import ast
+import html
 import subprocess
 import sys
 from pathlib import Path
@@ -17,5 +19,9 @@ def test_api_reference_builds_without_warnings(tmp_path):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     page = (tmp_path / "html" / "api.html").read_text(encoding="utf-8")
-    for name in ("LiquidStateMachine", "LSMSequenceRegressor", "OnlineAnomalyDetector", "nab_score"):
+    for name in ("LiquidStateMachine", "LSMSequenceRegressor", "OnlineAnomalyDetector", "nab_score", "fetch_uea"):
         assert name in page
+    gallery = (tmp_path / "html" / "examples.html").read_text(encoding="utf-8")
+    for script in sorted((ROOT / "examples").glob("*.py")):  # a new example must join the gallery
+        summary = ast.get_docstring(ast.parse(script.read_text(encoding="utf-8"))).splitlines()[0]
+        assert html.escape(summary, quote=False) in gallery, script.name
