@@ -1,0 +1,214 @@
+"""Ridge readouts whose penalty is chosen by exact leave-one-out error from one eigendecomposition.
+
+Liquid features are wide (thousands of columns) and the training sets can be
+long (thousands of rows); scikit-learn's ``RidgeCV`` takes a singular value
+decomposition of the whole ``n x p`` matrix when ``n > p``, which costs more
+than simulating the liquid. Here the smaller Gram matrix is decomposed once,
+``X X^T`` (``n x n``) when ``n <= p``, else ``X^T X`` (``p x p``), and every
+penalty's leave-one-out residuals follow from that decomposition in ``O(n p)``:
+
+* ``n <= p`` (dual): ``G = X X^T + a I = Q diag(l + a) Q^T``; the residuals are
+  ``(I - H) y = a G^-1 y`` and the LOO residual of row ``i`` is
+  ``((I - H) y)_i / (I - H)_ii``.
+* ``n > p`` (primal): ``X^T X = V diag(s) V^T``, ``Z = X V``; the hat matrix's
+  diagonal is ``h_i = 1/n + sum_k Z_ik^2 / (s_k + a)`` and the LOO residual
+  ``(y_i - yhat_i) / (1 - h_i)``.
+
+Features and targets are centred first (the intercept is not penalised), as in
+scikit-learn; the chosen penalty minimises the mean squared LOO residual over
+all targets (the same choice as ``RidgeCV`` / ``RidgeClassifierCV``), and the
+final weights come from the same decomposition. When both dimensions are
+large, the eigen-work (cubic in the smaller one) is capped: see ``max_exact``.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.linalg import cho_factor, cho_solve, eigh
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.preprocessing import LabelBinarizer
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._validation import check_number
+
+#: Penalties searched by default: 1e-3 ... 1e4 (as liquid's readouts always searched).
+DEFAULT_ALPHAS = tuple(np.logspace(-3, 4, 15))
+
+
+def _check_alphas(alphas) -> np.ndarray:
+    values = np.asarray(alphas, dtype=np.float64).ravel()
+    if values.size == 0 or not np.all(np.isfinite(values)) or np.any(values <= 0):
+        raise ValueError(f"alphas must be a non-empty list of positive finite penalties, got {alphas!r}")
+    return values
+
+
+def loo_ridge(
+    X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, max_exact: int | None = None
+) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+    """Ridge on centred copies of ``X`` (n, p) and ``Y`` (n, t) with the penalty of least LOO error.
+
+    When both ``n`` and ``p`` exceed ``max_exact``, the penalty is chosen on ``max_exact`` rows
+    drawn at random (seeded), with the penalties scaled by ``max_exact / n`` (the data term grows
+    with the rows, the penalty does not), and the final weights are solved on all rows.
+
+    Returns ``(coef (p, t), intercept (t,), alpha, loo_mse per alpha)``.
+    """
+    n, p = X.shape
+    if max_exact is not None and min(n, p) > max_exact:
+        rows = np.sort(np.random.default_rng(0).permutation(n)[:max_exact])
+        _, _, _, errors = loo_ridge(X[rows], Y[rows], alphas * (max_exact / n))
+        alpha = float(alphas[int(np.argmin(errors))])
+        coef, intercept = _ridge_solve(X, Y, alpha)
+        return coef, intercept, alpha, errors
+    x_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
+    Xc, Yc = X - x_mean, Y - y_mean
+    errors = np.empty(alphas.shape[0])
+    if n <= p:
+        eigenvalues, Q = eigh(Xc @ Xc.T, overwrite_a=True, check_finite=False)
+        eigenvalues = np.clip(eigenvalues, 0.0, None)
+        QtY = Q.T @ Yc
+        Q2 = Q * Q
+        for k, alpha in enumerate(alphas):
+            shrink = alpha / (eigenvalues + alpha)
+            residual = Q @ (shrink[:, None] * QtY)  # a G^-1 Y = (I - H) Y
+            # diag(I - H): centring puts the constant vector in the null space of X X^T, with weight 1 in
+            # a G^-1, but the unpenalised intercept fits it exactly, so its 1/n is taken out.
+            diagonal = Q2 @ shrink - 1.0 / n
+            errors[k] = np.mean((residual / diagonal[:, None]) ** 2)
+        best = int(np.argmin(errors))
+        inverse = 1.0 / (eigenvalues + alphas[best])
+        coef = Xc.T @ (Q @ (inverse[:, None] * QtY))
+    else:
+        eigenvalues, V = eigh(Xc.T @ Xc, overwrite_a=True, check_finite=False)
+        eigenvalues = np.clip(eigenvalues, 0.0, None)
+        Z = Xc @ V
+        ZtY = Z.T @ Yc
+        Z2 = Z * Z
+        for k, alpha in enumerate(alphas):
+            inverse = 1.0 / (eigenvalues + alpha)
+            fitted = Z @ (inverse[:, None] * ZtY)
+            leverage = Z2 @ inverse + 1.0 / n  # the intercept's share of the hat matrix
+            errors[k] = np.mean(((Yc - fitted) / (1.0 - leverage)[:, None]) ** 2)
+        best = int(np.argmin(errors))
+        inverse = 1.0 / (eigenvalues + alphas[best])
+        coef = V @ (inverse[:, None] * ZtY)
+    return coef, y_mean - x_mean @ coef, float(alphas[best]), errors
+
+
+def _ridge_solve(X: np.ndarray, Y: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Ridge weights for one penalty by a Cholesky solve of the smaller (shifted) Gram matrix."""
+    x_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
+    Xc, Yc = X - x_mean, Y - y_mean
+    n, p = Xc.shape
+    if n <= p:
+        gram = Xc @ Xc.T
+        gram.flat[:: n + 1] += alpha
+        coef = Xc.T @ cho_solve(cho_factor(gram, overwrite_a=True, check_finite=False), Yc, check_finite=False)
+    else:
+        gram = Xc.T @ Xc
+        gram.flat[:: p + 1] += alpha
+        coef = cho_solve(cho_factor(gram, overwrite_a=True, check_finite=False), Xc.T @ Yc, check_finite=False)
+    return coef, y_mean - x_mean @ coef
+
+
+class _GramRidgeCV(BaseEstimator):
+    def __init__(self, alphas=DEFAULT_ALPHAS, max_exact: int | None = 2500):
+        self.alphas = alphas
+        self.max_exact = max_exact
+
+    def _solve(self, X: np.ndarray, Y: np.ndarray) -> None:
+        if self.max_exact is not None:
+            check_number("max_exact", self.max_exact, 2, integer=True)
+        self.coef_, self.intercept_, self.alpha_, self.loo_errors_ = loo_ridge(
+            X, Y, _check_alphas(self.alphas), self.max_exact)
+
+    def _linear(self, X) -> np.ndarray:
+        check_is_fitted(self, "coef_")
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return X @ self.coef_ + self.intercept_
+
+
+class GramRidgeCV(RegressorMixin, _GramRidgeCV):
+    """Ridge regression with the penalty chosen by exact leave-one-out error (see the module notes).
+
+    Parameters
+    ----------
+    alphas : sequence of float, default=DEFAULT_ALPHAS
+        Penalties to choose from.
+    max_exact : int or None, default=2500
+        Above this many rows *and* features, the penalty is chosen on this
+        many random rows (seeded; penalties scaled to the full data) and
+        the weights solved on all rows, so that the cost stays about
+        ``n p min(n, p)`` instead of adding ``min(n, p)^3`` eigen-work.
+        ``None``: always exact.
+
+    Attributes
+    ----------
+    coef_ : ndarray (n_features,) or (n_features, n_targets)
+    intercept_ : float or ndarray (n_targets,)
+    alpha_ : float
+        The chosen penalty.
+    loo_errors_ : ndarray (n_alphas,)
+        Mean squared leave-one-out residual of every penalty (on the
+        subsample when ``max_exact`` applied).
+    """
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def fit(self, X, y):
+        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+        self._single_target = y.ndim == 1
+        self._solve(X, y.reshape(len(y), -1).astype(np.float64))
+        if self._single_target:
+            self.coef_, self.intercept_ = self.coef_[:, 0], float(self.intercept_[0])
+        return self
+
+    def predict(self, X) -> np.ndarray:
+        return self._linear(X)
+
+
+class GramRidgeClassifierCV(ClassifierMixin, _GramRidgeCV):
+    """Ridge classifier (+1 / -1 targets per class) with the penalty chosen by exact leave-one-out error.
+
+    The same model as scikit-learn's ``RidgeClassifierCV``, at the cost of one
+    eigendecomposition of the smaller Gram matrix (see the module notes).
+
+    Parameters
+    ----------
+    alphas : sequence of float, default=DEFAULT_ALPHAS
+    max_exact : int or None, default=2500
+        See :class:`GramRidgeCV`.
+
+    Attributes
+    ----------
+    classes_ : ndarray of labels
+    coef_ : ndarray (n_features, n_outputs)
+        One column per class (a single column for two classes).
+    intercept_ : ndarray (n_outputs,)
+    alpha_ : float
+    loo_errors_ : ndarray (n_alphas,)
+    """
+
+    def fit(self, X, y):
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        binarizer = LabelBinarizer(neg_label=-1, pos_label=1)
+        Y = binarizer.fit_transform(y).astype(np.float64)
+        self.classes_ = binarizer.classes_
+        if self.classes_.shape[0] < 2:
+            raise ValueError(f"y has only one class ({self.classes_[0]!r}); a classifier needs at least two")
+        self._solve(X, Y)
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        scores = self._linear(X)
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def predict(self, X) -> np.ndarray:
+        scores = self.decision_function(X)
+        if scores.ndim == 1:
+            return self.classes_[(scores > 0).astype(int)]
+        return self.classes_[np.argmax(scores, axis=1)]
