@@ -6,13 +6,17 @@ new regime become normal instead of raising alarms forever. The pipeline per
 point:
 
 1. the liquid (streamed, state carried across calls) maps the input history to
-   a state: filtered spike trains and membrane potentials, plus the input;
+   a state: its neurons' membrane potentials, plus the input (the membrane
+   potentials of fast and slow neurons are smooth, graded memories of the
+   input; adding the filtered spike trains made detection worse on NAB);
 2. raw anomaly: the (log) squared Mahalanobis distance of that state from an
    exponentially forgetting Gaussian of past states;
 3. anomaly likelihood (in the spirit of Numenta's detectors): the tail
    probability of the short-term mean of the raw anomaly under a Gaussian of
    its own long-term behaviour, so that one threshold means the same on any
-   series;
+   series; that behaviour is learned robustly (values winsorised at
+   ``WINSOR_SD`` standard deviations), so that a burst of anomalies does not
+   blind the detector to the next one;
 4. alarms are events: one when the probability falls below
    ``alarm_probability``, then silence until it has stayed above
    ``sqrt(alarm_probability)`` for ``rearm`` points.
@@ -29,6 +33,11 @@ from .estimators import liquid_from_param
 from .online_kernels import _refresh_precision, alarm_stream, likelihood_stream, mahalanobis_stream
 from .sequence import as_series_list, memory_liquid
 
+#: The likelihood's long-term statistics learn each short-term mean clipped at this many standard
+#: deviations above their mean (robust estimation): an anomaly is scored in full but learned as a
+#: merely unusual value.
+WINSOR_SD = 3.0
+
 
 class OnlineAnomalyDetector(BaseEstimator):
     """Stream anomaly detector that keeps learning what normal is.
@@ -37,7 +46,7 @@ class OnlineAnomalyDetector(BaseEstimator):
     ----------
     liquid : LiquidStateMachine or None
         The liquid (cloned). ``None``: :func:`~liquid.sequence.memory_liquid`
-        with 100 neurons (membrane potentials of fast and slow neurons).
+        with 200 neurons (membrane potentials of fast and slow neurons).
     memory : float, default=500.0
         Forgetting time (points) of the model of normal states: after a
         change, the new regime is learned within about this many points.
@@ -122,7 +131,7 @@ class OnlineAnomalyDetector(BaseEstimator):
         :meth:`score_stream` / :meth:`detect` continue this stream.
         """
         self._validate_params()
-        liquid = liquid_from_param(self.liquid, lambda: memory_liquid(100, random_state=self.random_state,
+        liquid = liquid_from_param(self.liquid, lambda: memory_liquid(200, random_state=self.random_state,
                                                                       n_jobs=self.n_jobs))
         series = self._series(X)
         if series.shape[0] < 2 * self.averaging:
@@ -148,12 +157,13 @@ class OnlineAnomalyDetector(BaseEstimator):
         return self
 
     def _states(self, series: np.ndarray) -> np.ndarray:
-        """Liquid states (trace, membrane potential) and the standardised input, per point."""
+        """Membrane potentials and the standardised input, per point."""
         blocks, progress = [], Progress(self.verbose, series.shape[0], "points streamed")
+        n_neurons = self.liquid_.reservoir_.n_neurons
         for start in range(0, series.shape[0], self.chunk_size):
             chunk = series[start : start + self.chunk_size]
-            states = self.liquid_._stream_chunk(chunk, self._stream, voltage=True)
-            blocks.append(np.hstack([states, (chunk - self.input_mean_) / self.input_scale_]))
+            states = self.liquid_._stream_chunk(chunk, self._stream, voltage=True)  # (traces, potentials)
+            blocks.append(np.hstack([states[:, n_neurons:], (chunk - self.input_mean_) / self.input_scale_]))
             progress.advance(chunk.shape[0])
         self.n_seen_ += series.shape[0]
         return np.vstack(blocks)
@@ -165,7 +175,7 @@ class OnlineAnomalyDetector(BaseEstimator):
         probability = np.empty(states.shape[0])
         # Distances are heavy-tailed (chi-square like); their logarithm is close enough to Gaussian
         # for the likelihood's Gaussian model of the raw anomaly.
-        likelihood_stream(np.log1p(raw / states.shape[1]), float(self.history), int(self.averaging),
+        likelihood_stream(np.log1p(raw / states.shape[1]), float(self.history), int(self.averaging), WINSOR_SD,
                           self._likelihood_stats, self._recent, learn, probability)
         return probability
 

@@ -59,14 +59,16 @@ def mahalanobis_stream(states, mean, covariance, precision, clock, decay, shrink
 
 
 @njit(cache=True)
-def likelihood_stream(raw, history, averaging, stats, recent, learn, out):
+def likelihood_stream(raw, history, averaging, clip, stats, recent, learn, out):
     """NAB-style anomaly likelihood: how improbable the short-term mean of the raw score is under a
     Gaussian fitted to its own long-term behaviour.
 
     ``recent`` is a ring of the last ``averaging`` raw scores (its last slot counts the points
     seen); ``stats`` = [count, mean, mean of squares] of the short-term means, forgetting over
     ``history`` points. ``out[t]`` is the tail probability P(Z >= z) (small = anomalous); the
-    statistics learn each point after it is scored (if ``learn``).
+    statistics learn each point after it is scored (if ``learn``), winsorised at ``clip``
+    standard deviations above their mean, so that one burst of anomalies does not inflate the
+    variance and hide the next anomaly for a whole ``history``.
     """
     for t in range(raw.shape[0]):
         seen = int(recent[averaging])
@@ -78,11 +80,12 @@ def likelihood_stream(raw, history, averaging, stats, recent, learn, out):
             short += recent[k]
         short /= filled
         count, mean, square = stats[0], stats[1], stats[2]
+        deviation = sqrt(max(square - mean * mean, 1e-12 * max(abs(mean), 1e-12) ** 2))
         if count < averaging:
             out[t] = 1.0  # too little history to call anything improbable
         else:
-            variance = max(square - mean * mean, 1e-12 * max(abs(mean), 1e-12) ** 2)
-            out[t] = 0.5 * erfc((short - mean) / sqrt(2.0 * variance))
+            out[t] = 0.5 * erfc((short - mean) / (sqrt(2.0) * deviation))
+            short = min(short, mean + clip * deviation)
         if not learn:
             continue
         weight = 1.0 / (count + 1.0) if count + 1.0 < history else 1.0 / history
