@@ -8,13 +8,17 @@ official split and leave-one-speaker-out. Columns, all measured in this run:
 * liquid: ``LSMClassifier(random_state=0)`` with every default; its time split
   into the liquid (simulation, features accumulated in the kernel) and the
   readout (fit + predict);
+* search: ``LSMClassifierCV(random_state=0)``, the one-line search on the
+  training data only (successive halving over ``liquid.search.DEFAULT_SPACE``),
+  fit + predict seconds; not on the leave-one-speaker-out folds unless
+  ``--search-loso`` (six searches on 2,500 recordings);
 * MiniRocket: aeon's ``MiniRocketClassifier`` (10,000 kernels + ridge), mean of
   3 seeds, unequal lengths zero-padded (needs the bench extra);
 * ESN: 500 leaky tanh units (leak 0.3, spectral radius 0.9), last and mean
   state, ridge readout (``RidgeClassifierCV``), written here in numpy;
 * static: per-channel mean and standard deviation, logistic regression.
 
-Usage: python benchmarks/accuracy.py [--data DIR] [--sets NAME ...] [--no-fsdd] [--quick]
+Usage: python benchmarks/accuracy.py [--data DIR] [--sets NAME ...] [--no-fsdd] [--no-search] [--search-loso] [--quick]
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from sklearn.preprocessing import StandardScaler
 from liquid import LiquidStateMachine, LSMClassifier
 from liquid.audio import Cochleagram
 from liquid.datasets import load_fsdd, load_japanese_vowels, load_uea
+from liquid.search import LSMClassifierCV
 
 UEA_SETS = ("JapaneseVowels", "BasicMotions", "NATOPS", "Handwriting", "PenDigits", "StandWalkJump",
             "AllGestureWiimoteX", "AllGestureWiimoteY", "AllGestureWiimoteZ", "GesturePebbleZ1",
@@ -103,11 +108,18 @@ def timed(function, *args):
     return predicted, time.perf_counter() - start
 
 
-def evaluate(name, X_train, y_train, X_test, y_test, minirocket: bool) -> dict:
+def search_model(X_train, y_train, X_test):
+    return LSMClassifierCV(random_state=0, n_jobs=-1).fit(X_train, y_train).predict(X_test)
+
+
+def evaluate(name, X_train, y_train, X_test, y_test, minirocket: bool, search: bool) -> dict:
     row = {"set": name, "train": len(X_train), "test": len(X_test)}
     predicted, liquid_s, readout_s = liquid_model(X_train, y_train, X_test)
     row.update(liquid=np.mean(predicted == y_test), liquid_s=liquid_s + readout_s, sim_s=liquid_s,
                readout_s=readout_s)
+    if search:
+        predicted, seconds = timed(search_model, X_train, y_train, X_test)
+        row.update(search=np.mean(predicted == y_test), search_s=seconds)
     if minirocket:
         runs = [timed(minirocket_model, X_train, y_train, X_test, seed) for seed in range(3)]
         row.update(minirocket=np.mean([np.mean(p == y_test) for p, _ in runs]),
@@ -145,6 +157,8 @@ def main() -> None:
     parser.add_argument("--sets", nargs="+", default=list(UEA_SETS))
     parser.add_argument("--no-fsdd", action="store_true")
     parser.add_argument("--quick", action="store_true", help="two small sets, a tenth of FSDD")
+    parser.add_argument("--no-search", dest="search", action="store_false", help="skip the LSMClassifierCV column")
+    parser.add_argument("--search-loso", action="store_true", help="also search on every leave-one-speaker-out fold")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     try:
@@ -156,8 +170,8 @@ def main() -> None:
         print("# MiniRocket column skipped: pip install 'liquid-lsm[bench]'")
     sets = ["JapaneseVowels", "BasicMotions"] if args.quick else args.sets
     rows = []
-    header = f"{'set':<24} {'liquid':>7} {'MiniRkt':>7} {'ESN':>7} {'static':>7} | {'liquid s':>8} {'(sim':>6} " \
-             f"{'readout)':>8} {'MiniRkt s':>9} {'ESN s':>6}"
+    header = f"{'set':<24} {'liquid':>7} {'search':>7} {'MiniRkt':>7} {'ESN':>7} {'static':>7} | {'liquid s':>8} " \
+             f"{'(sim':>6} {'readout)':>8} {'search s':>8} {'MiniRkt s':>9} {'ESN s':>6}"
     print(header)
     for name in sets:
         if name == "JapaneseVowels":
@@ -168,31 +182,33 @@ def main() -> None:
             except FileNotFoundError:
                 print(f"{name:<24} not found under {args.data / 'uea'}")
                 continue
-        row = evaluate(name, list(train.X), train.y, list(test.X), test.y, minirocket)
+        row = evaluate(name, list(train.X), train.y, list(test.X), test.y, minirocket, args.search)
         rows.append(row)
         print_row(row)
     if not args.no_fsdd:
         loso = []
         for name, *split in fsdd_sets(args.data, args.quick):
-            row = evaluate(name, *split, minirocket)
+            row = evaluate(name, *split, minirocket, args.search and ("LOSO" not in name or args.search_loso))
             (loso if "LOSO" in name else rows).append(row)
             print_row(row)
         if loso:
             print(f"{'FSDD LOSO mean':<24} " + " ".join(
                 f"{np.mean([r[k] for r in loso]):>7.3f}" if k in loso[0] else f"{'-':>7}"
-                for k in ("liquid", "minirocket", "esn", "static")))
+                for k in ("liquid", "search", "minirocket", "esn", "static")))
     uea = [r for r in rows if not r["set"].startswith("FSDD")]
     if uea:
         print(f"{'UEA mean':<24} " + " ".join(
             f"{np.mean([r[k] for r in uea]):>7.3f}" if k in uea[0] else f"{'-':>7}"
-            for k in ("liquid", "minirocket", "esn", "static")))
+            for k in ("liquid", "search", "minirocket", "esn", "static")))
 
 
 def print_row(row: dict) -> None:
     mr = f"{row['minirocket']:>7.3f}" if "minirocket" in row else f"{'-':>7}"
     mr_s = f"{row['minirocket_s']:>9.1f}" if "minirocket_s" in row else f"{'-':>9}"
-    print(f"{row['set']:<24} {row['liquid']:>7.3f} {mr} {row['esn']:>7.3f} {row['static']:>7.3f} | "
-          f"{row['liquid_s']:>8.1f} {row['sim_s']:>6.1f} {row['readout_s']:>8.1f} {mr_s} {row['esn_s']:>6.1f}",
+    se = f"{row['search']:>7.3f}" if "search" in row else f"{'-':>7}"
+    se_s = f"{row['search_s']:>8.1f}" if "search_s" in row else f"{'-':>8}"
+    print(f"{row['set']:<24} {row['liquid']:>7.3f} {se} {mr} {row['esn']:>7.3f} {row['static']:>7.3f} | "
+          f"{row['liquid_s']:>8.1f} {row['sim_s']:>6.1f} {row['readout_s']:>8.1f} {se_s} {mr_s} {row['esn_s']:>6.1f}",
           flush=True)
 
 

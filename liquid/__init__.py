@@ -17,6 +17,7 @@ from .forecasting import LSMForecaster
 from .neurons import LIF, MultiscaleLIF
 from .online_anomaly import OnlineAnomalyDetector
 from .plasticity import STDP
+from .search import LSMClassifierCV
 from .sequence import LSMSequenceClassifier, LSMSequenceRegressor
 from .topology import FixedInDegree, MaassColumn, RandomSparse
 
@@ -28,6 +29,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
 __all__ = [
     "LiquidStateMachine",
     "LSMClassifier",
+    "LSMClassifierCV",
     "LSMRegressor",
     "LSMAnomalyDetector",
     "OnlineAnomalyDetector",
