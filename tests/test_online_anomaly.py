@@ -65,3 +65,22 @@ def test_parameters_and_inputs_are_checked():
         detector.detect(np.zeros((10, 2)))
     with pytest.raises(ValueError, match="NaN"):
         detector.detect(np.array([0.0, np.nan]))
+
+
+def _likelihood(raw, clip):
+    from liquid.online_kernels import likelihood_stream
+
+    out = np.empty(raw.shape[0])
+    likelihood_stream(raw, 2000.0, 10, clip, np.zeros(3), np.zeros(11), True, out)
+    return out
+
+
+def test_a_burst_of_anomalies_does_not_hide_the_next_one():
+    raw = np.random.default_rng(0).standard_normal(3000)
+    raw[1000:1060] += 30.0  # a long burst
+    raw[1500:1510] += 4.0  # a moderate anomaly soon after
+    robust, plain = _likelihood(raw, 3.0), _likelihood(raw, 1e300)
+    assert robust[1000:1060].min() < 1e-10 and plain[1000:1060].min() < 1e-10  # both see the burst
+    assert robust[1500:1520].min() < 1e-4 < plain[1500:1520].min()  # only the robust statistics see the next
+    calm = np.r_[0:1000, 2500:3000]
+    assert robust[calm][20:].min() > 1e-4  # and neither alarms on noise
