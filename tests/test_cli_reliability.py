@@ -97,7 +97,7 @@ def test_output_is_checked_before_the_run(tmp_path):
 def test_piped_output_shows_header_and_first_fold_before_the_end_and_sigterm_saves_them(tmp_path):
     out = tmp_path / "partial.csv"
     process = subprocess.Popen(
-        _command() + ["cv", "--dataset", "temporal_order", "--folds", "3", "--repeats", "30", "--n-neurons", "200",
+        _command() + ["cv", "--dataset", "temporal_order", "--folds", "3", "--repeats", "300", "--n-neurons", "200",
                       "--output", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
@@ -151,12 +151,12 @@ def test_ctrl_c_stops_a_dask_run_and_saves_the_finished_folds(tmp_path):
     pytest.importorskip("distributed")
     out = tmp_path / "dask.csv"
     process = subprocess.Popen(
-        _command() + ["cv", "--dataset", "temporal_order", "--folds", "3", "--repeats", "20", "--n-neurons", "100",
+        _command() + ["cv", "--dataset", "temporal_order", "--folds", "3", "--repeats", "300", "--n-neurons", "100",
                       "--backend", "dask", "--n-jobs", "2", "--output", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
-        for _ in range(3):  # header, columns, first fold
+        for _ in range(3):  # header, columns, first fold (the run is far from done: it is interrupted anyway)
             process.stdout.readline()
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=120)
