@@ -154,6 +154,9 @@ def test_ctrl_c_stops_a_dask_run_and_saves_the_finished_folds(tmp_path):
         _command() + ["cv", "--dataset", "temporal_order", "--folds", "3", "--repeats", "300", "--n-neurons", "100",
                       "--backend", "dask", "--n-jobs", "2", "--output", str(out)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        # As from a terminal: a child inherits an ignored SIGINT (and Python then keeps ignoring it), and
+        # something earlier in a long test session can leave this process ignoring it.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         for _ in range(3):  # header, columns, first fold (the run is far from done: it is interrupted anyway)
