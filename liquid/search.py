@@ -40,6 +40,13 @@ DEFAULT_SPACE = {
 }
 
 
+def _same(a, b) -> bool:
+    try:
+        return bool(a == b)
+    except (TypeError, ValueError):
+        return False
+
+
 class LSMClassifierCV(ClassifierMixin, BaseEstimator):
     """An :class:`~liquid.LSMClassifier` whose settings are searched on the training data by successive halving.
 
@@ -55,6 +62,12 @@ class LSMClassifierCV(ClassifierMixin, BaseEstimator):
     factor : int, default=3
         Share of candidates kept after every round (1 / factor), and growth of
         the sequences they see.
+    prefer_estimator : bool, default=True
+        Keep the estimator's own settings (when they are a candidate) unless
+        the winner beats them by more than one standard error of its
+        cross-validated accuracy, compared at the most sequences both were
+        evaluated on: on small training sets a 3-fold estimate is noisy, and
+        a "winner" by chance generalises worse than the defaults.
     random_state : int, RandomState or None
         Seeds the folds and the subsamples (and the default estimator's liquid).
     n_jobs : int or None
@@ -80,12 +93,13 @@ class LSMClassifierCV(ClassifierMixin, BaseEstimator):
         sequences per class).
     """
 
-    def __init__(self, estimator=None, *, param_grid=None, cv: int = 3, factor: int = 3, random_state=None,
-                 n_jobs: int | None = None, verbose: int = 0):
+    def __init__(self, estimator=None, *, param_grid=None, cv: int = 3, factor: int = 3,
+                 prefer_estimator: bool = True, random_state=None, n_jobs: int | None = None, verbose: int = 0):
         self.estimator = estimator
         self.param_grid = param_grid
         self.cv = cv
         self.factor = factor
+        self.prefer_estimator = prefer_estimator
         self.random_state = random_state
         self.n_jobs = n_jobs
         self.verbose = verbose
@@ -118,9 +132,32 @@ class LSMClassifierCV(ClassifierMixin, BaseEstimator):
         self.best_estimator_ = search.best_estimator_
         self.best_params_ = search.best_params_
         self.best_score_ = float(search.best_score_)
+        if self.prefer_estimator and self._estimator_holds_its_own(estimator, search):
+            own = {name: estimator.get_params()[name] for name in search.best_params_}
+            self.best_estimator_ = clone(estimator).fit(X, y)
+            self.best_params_ = own
         self.cv_results_ = search.cv_results_
         self.classes_ = self.best_estimator_.classes_
         return self
+
+    @staticmethod
+    def _estimator_holds_its_own(estimator, search) -> bool:
+        """Whether the estimator's own settings are within one standard error of the winner's
+        accuracy, at the most sequences both were cross-validated on."""
+        results = search.cv_results_
+        own = estimator.get_params()
+        rounds = np.asarray(results.get("iter", np.zeros(len(results["params"]), dtype=int)))
+        mine = [i for i, params in enumerate(results["params"]) if all(_same(own[k], v) for k, v in params.items())]
+        winner = [i for i, params in enumerate(results["params"]) if params == search.best_params_]
+        if not mine:
+            return False
+        deepest = max(rounds[i] for i in mine)
+        own_row = next(i for i in mine if rounds[i] == deepest)
+        win_row = next(i for i in winner if rounds[i] == deepest)
+        if own_row == win_row:
+            return False
+        standard_error = results["std_test_score"][win_row] / np.sqrt(search.n_splits_)
+        return results["mean_test_score"][own_row] >= results["mean_test_score"][win_row] - standard_error
 
     def predict(self, X):
         check_is_fitted(self, "best_estimator_")

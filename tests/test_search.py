@@ -46,3 +46,19 @@ def test_bad_settings_are_named(task, kwargs, error, match):
     X_train, y_train, _, _ = task
     with pytest.raises(error, match=match):
         LSMClassifierCV(**{"estimator": SMALL, **kwargs}).fit(X_train[:40], y_train[:40])
+
+
+def test_the_estimators_own_settings_win_unless_beaten_by_more_than_noise(task):
+    X_train, y_train, X_test, _ = task
+    # Two candidates that differ by far less than the cross-validation noise: the estimator's own one stays.
+    twins = {"input_scale": [5.001, 5.0]}
+    for n_train in (40, 180):  # exhaustive grid, then halving
+        model = LSMClassifierCV(SMALL, param_grid=twins, cv=3, factor=2, random_state=0).fit(
+            X_train[:n_train], y_train[:n_train])
+        assert model.best_params_ == {"input_scale": 5.0}
+        np.testing.assert_array_equal(model.predict(X_test),
+                                      SMALL.fit(X_train[:n_train], y_train[:n_train]).predict(X_test))
+    # A clearly worse estimator setting is replaced.
+    silent = LSMClassifier(n_neurons=100, input_scale=0.05, random_state=0, n_jobs=1)
+    model = LSMClassifierCV(silent, param_grid=GRID, cv=3, factor=2, random_state=0).fit(X_train, y_train)
+    assert model.best_params_ == {"input_scale": 5.0}
