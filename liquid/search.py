@@ -15,6 +15,10 @@ grid or a Bayesian optimiser:
   fast; the default space holds only settings that are sensible on any data,
   so a wrong early cut costs little.
 
+On small training sets a 3-fold estimate is noisy, so the estimator's own
+settings are kept unless the winner beats them by more than one standard
+error (``prefer_estimator``).
+
 The default space varies what no default can fit to every dataset: how long an
 input frame drives the liquid (``frame_duration``: the timescale of the
 series against the liquid's memory), how strongly (``input_scale``), and how
