@@ -86,7 +86,8 @@ class LSMClassifierCV(ClassifierMixin, BaseEstimator):
         Refitted on all of the training data with ``best_params_``.
     best_params_ : dict
     best_score_ : float
-        Mean cross-validated accuracy of the best candidate in the last round.
+        Mean cross-validated accuracy of the chosen settings (in the last
+        round they reached).
     cv_results_ : dict
         Every candidate of every round (scikit-learn's format, with ``iter``
         and ``n_resources``).
@@ -136,32 +137,33 @@ class LSMClassifierCV(ClassifierMixin, BaseEstimator):
         self.best_estimator_ = search.best_estimator_
         self.best_params_ = search.best_params_
         self.best_score_ = float(search.best_score_)
-        if self.prefer_estimator and self._estimator_holds_its_own(estimator, search):
-            own = {name: estimator.get_params()[name] for name in search.best_params_}
+        own_row = self._own_row_within_one_se(estimator, search) if self.prefer_estimator else None
+        if own_row is not None:
             self.best_estimator_ = clone(estimator).fit(X, y)
-            self.best_params_ = own
+            self.best_params_ = search.cv_results_["params"][own_row]
+            self.best_score_ = float(search.cv_results_["mean_test_score"][own_row])
         self.cv_results_ = search.cv_results_
         self.classes_ = self.best_estimator_.classes_
         return self
 
     @staticmethod
-    def _estimator_holds_its_own(estimator, search) -> bool:
-        """Whether the estimator's own settings are within one standard error of the winner's
-        accuracy, at the most sequences both were cross-validated on."""
+    def _own_row_within_one_se(estimator, search) -> int | None:
+        """The ``cv_results_`` row of the estimator's own settings if they are within one standard
+        error of the winner's accuracy at the most sequences both were cross-validated on, else None."""
         results = search.cv_results_
         own = estimator.get_params()
         rounds = np.asarray(results.get("iter", np.zeros(len(results["params"]), dtype=int)))
         mine = [i for i, params in enumerate(results["params"]) if all(_same(own[k], v) for k, v in params.items())]
         winner = [i for i, params in enumerate(results["params"]) if params == search.best_params_]
         if not mine:
-            return False
+            return None
         deepest = max(rounds[i] for i in mine)
         own_row = next(i for i in mine if rounds[i] == deepest)
         win_row = next(i for i in winner if rounds[i] == deepest)
-        if own_row == win_row:
-            return False
         standard_error = results["std_test_score"][win_row] / np.sqrt(search.n_splits_)
-        return results["mean_test_score"][own_row] >= results["mean_test_score"][win_row] - standard_error
+        if own_row == win_row or results["mean_test_score"][own_row] < results["mean_test_score"][win_row] - standard_error:
+            return None
+        return own_row
 
     def predict(self, X):
         check_is_fitted(self, "best_estimator_")

@@ -55,7 +55,7 @@ def test_the_estimators_own_settings_win_unless_beaten_by_more_than_noise(task):
     for n_train in (40, 180):  # exhaustive grid, then halving
         model = LSMClassifierCV(SMALL, param_grid=twins, cv=3, factor=2, random_state=0).fit(
             X_train[:n_train], y_train[:n_train])
-        assert model.best_params_ == {"input_scale": 5.0}
+        assert model.best_params_ == {"input_scale": 5.0} and 0.0 <= model.best_score_ <= 1.0
         np.testing.assert_array_equal(model.predict(X_test),
                                       SMALL.fit(X_train[:n_train], y_train[:n_train]).predict(X_test))
     # A clearly worse estimator setting is replaced.
