@@ -160,8 +160,9 @@ class LSMClassifierCV(ClassifierMixin, BaseEstimator):
         deepest = max(rounds[i] for i in mine)
         own_row = next(i for i in mine if rounds[i] == deepest)
         win_row = next(i for i in winner if rounds[i] == deepest)
+        scores = results["mean_test_score"]
         standard_error = results["std_test_score"][win_row] / np.sqrt(search.n_splits_)
-        if own_row == win_row or results["mean_test_score"][own_row] < results["mean_test_score"][win_row] - standard_error:
+        if own_row == win_row or scores[own_row] < scores[win_row] - standard_error:
             return None
         return own_row
 
