@@ -23,7 +23,7 @@ from .features import EXTRACTORS
 from .kernels import MODE_CURRENT
 from .neurons import NEURON_MODELS
 from .plasticity import PLASTICITY_RULES, learning_arrays, train
-from .readout import DEFAULT_ALPHAS, GramRidgeClassifierCV, GramRidgeCV
+from .readout import GramRidgeClassifierCV, GramRidgeCV
 from .reservoir import build_reservoir
 from .topology import TOPOLOGIES
 
@@ -35,8 +35,6 @@ SATURATED_NEURONS = 0.2
 SATURATED_MEAN = 0.2
 #: Mean rate (Hz) below which the liquid counts as silent.
 SILENT_RATE = 0.1
-#: Penalties searched by the default ridge readouts (leave-one-out CV).
-RIDGE_ALPHAS = DEFAULT_ALPHAS
 
 
 def _content_seeds(sequences: list[np.ndarray], noise_seed: int) -> np.ndarray:
@@ -704,7 +702,7 @@ class LSMClassifier(ClassifierMixin, _LiquidReadout):
     """
 
     def _default_readout(self):
-        return GramRidgeClassifierCV(alphas=RIDGE_ALPHAS)
+        return GramRidgeClassifierCV()
 
     def fit(self, X, y):
         """Build the liquid, simulate X and train the readout on its features and y."""
@@ -734,7 +732,7 @@ class LSMRegressor(RegressorMixin, _LiquidReadout):
     """
 
     def _default_readout(self):
-        return GramRidgeCV(alphas=RIDGE_ALPHAS)
+        return GramRidgeCV()
 
     def fit(self, X, y):
         """Build the liquid, simulate X and train the readout on its features and y.
