@@ -341,11 +341,11 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         n_synapses = topology.expected_synapses(self.n_neurons) + n_input_channels * self.n_neurons * self.input_fraction
         # CSR arrays (index, weight, delay) plus the construction's temporaries (pre, post, order, masks).
         check_memory(f"a liquid of {self.n_neurons} neurons and ~{n_synapses:.3g} synapses", 64.0 * n_synapses)
-        # Each thread keeps excitatory and inhibitory delay ring buffers of (longest delay + 1) x N.
+        # Each thread keeps a spike queue of (longest delay + 1) x N int32 neuron numbers.
         delays = [self.delay_exc, self.delay_inh] + ([self.max_delay] if self.max_delay is not None else [])
         n_slots = 1 + max(ms_to_steps("delay", ms, self.dt, maximum=MAX_DELAY_STEPS) for ms in delays)
-        check_memory(f"delay buffers of {n_slots} steps x {self.n_neurons} neurons per thread",
-                     16.0 * n_slots * self.n_neurons * effective_n_jobs(self.n_jobs))
+        check_memory(f"spike queues of {n_slots} steps x {self.n_neurons} neurons per thread",
+                     4.0 * n_slots * self.n_neurons * effective_n_jobs(self.n_jobs))
         self._check_feature_memory(extractors, n_samples)
 
     def _check_feature_memory(self, extractors, n_samples: int) -> None:

@@ -4,19 +4,50 @@ Everything here takes plain arrays and scalars; model descriptions, options and
 validation live in the Python layer (``neurons``, ``topology``, ``reservoir``).
 
 Connectivity is CSR by presynaptic neuron (``indptr``, ``indices`` = targets,
-``weights``, ``delays`` in steps). A spike adds its outgoing row to a ring
-buffer of ``n_slots`` future steps, so memory per sample is O(n_slots x N),
-never O(N^2).
+``weights``) with one delay (steps) per presynaptic neuron. A spike is queued
+under the step it arrives at, in a ring of ``n_slots`` queues of neuron
+numbers; its outgoing row is added to the synaptic currents when it arrives,
+so spike delivery writes into N floats that stay in cache (a ring of N-float
+buffers per future step, the textbook layout, leaves the caches at large N and
+long delays). Memory per sample is O(n_slots x N) int32, never O(N^2).
 """
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from llvmlite import ir
+from numba import njit, types
+from numba.core import cgutils
+from numba.extending import intrinsic
 
 # Input modes: how the encoded drive of a frame enters the liquid.
 MODE_CURRENT = 0  # drive is a current (mV per unit weight) held over the frame
 MODE_RATE = 1  # drive is a Poisson rate (Hz) per channel
 MODE_SPIKES = 2  # drive is a spike count per channel, delivered at frame start
+
+
+#: Rows fetched ahead of the one being delivered: a large liquid's synapses live in main memory, and
+#: a row's first cache lines would otherwise stall every spike's delivery.
+_PREFETCH_AHEAD = 2
+
+
+@intrinsic
+def _prefetch(typingctx, array, index):
+    """Hint the CPU to bring ``array[index]`` into cache (LLVM's prefetch; never faults, so an
+    index past the end is harmless)."""
+
+    def codegen(context, builder, signature, args):
+        array_type = signature.args[0]
+        array_struct = context.make_array(array_type)(context, builder, args[0])
+        pointer = cgutils.get_item_pointer(context, builder, array_type, array_struct, [args[1]], wraparound=False)
+        byte_pointer = ir.IntType(8).as_pointer()
+        int32 = ir.IntType(32)
+        function = builder.module.declare_intrinsic(
+            "llvm.prefetch", [byte_pointer], ir.FunctionType(ir.VoidType(), [byte_pointer, int32, int32, int32]))
+        # read, high temporal locality, data cache
+        builder.call(function, [builder.bitcast(pointer, byte_pointer), int32(0), int32(3), int32(1)])
+        return context.get_dummy_value()
+
+    return types.void(array, index), codegen
 
 
 @njit(cache=True)
@@ -109,17 +140,14 @@ def _grown(steps, neurons):
 
 
 @njit(cache=True)
-def _deliver_plastic(n, row, rec_indptr, rec_indices, rec_weights, learn, x_pre, x_in, y_post, stdp, dw_rec, dw_in):
-    """One pass over the outgoing synapses of spiking neuron ``n``: deliver the spike into ``row``,
-    depress the synapses onto neurons that fired before it (post-before-pre pairs), then
-    potentiate its incoming synapses."""
+def _pair_plastic(n, rec_indptr, rec_indices, rec_weights, learn, x_pre, x_in, y_post, stdp, dw_rec, dw_in):
+    """At a spike of neuron ``n``: depress its outgoing synapses onto neurons that fired before it
+    (post-before-pre pairs), then potentiate its incoming synapses."""
     (rec_plastic, rec_low, rec_high, post_ptr, csc_pre, csc_plastic, csc_high, csc_weight,
      in_plastic, in_low, in_high, in_post_ptr, in_csc_channel, in_csc_plastic, in_csc_high, in_csc_weight) = learn
     for k in range(rec_indptr[n], rec_indptr[n + 1]):
-        target = rec_indices[k]
-        row[target] += rec_weights[k]
         if rec_plastic[k]:
-            dw_rec[k] += _depression(abs(rec_weights[k]), rec_low[k], rec_high[k], y_post[target], stdp)
+            dw_rec[k] += _depression(abs(rec_weights[k]), rec_low[k], rec_high[k], y_post[rec_indices[k]], stdp)
     _potentiate_incoming(n, rec_indices.shape[0], post_ptr, csc_pre, csc_plastic, csc_high, csc_weight, in_post_ptr,
                          in_csc_channel, in_csc_plastic, in_csc_high, in_csc_weight, x_pre, x_in, stdp, dw_rec, dw_in)
 
@@ -127,8 +155,7 @@ def _deliver_plastic(n, row, rec_indptr, rec_indices, rec_weights, learn, x_pre,
 def fresh_carry() -> tuple:
     """The ``carry`` of a simulation that starts from rest and keeps no state."""
     f, i = np.zeros(0), np.zeros(0, dtype=np.int64)
-    b = np.zeros((0, 0))
-    return (f, f, f, f, f, np.zeros(0, dtype=np.int32), b, b, i, i)
+    return (f, f, f, f, f, np.zeros(0, dtype=np.int32), np.zeros((0, 0), dtype=np.int32), i, i, i)
 
 
 def new_carry(v_init: np.ndarray, n_slots: int) -> tuple:
@@ -136,16 +163,16 @@ def new_carry(v_init: np.ndarray, n_slots: int) -> tuple:
     n = v_init.shape[0]
     return (
         v_init.copy(), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n, dtype=np.int32),
-        np.zeros((n_slots, n)), np.zeros((n_slots, n)), np.zeros(2, dtype=np.int64), np.zeros(n, dtype=np.int64),
+        np.zeros((n_slots, n), dtype=np.int32), np.zeros(n_slots, dtype=np.int64), np.zeros(2, dtype=np.int64),
+        np.zeros(n, dtype=np.int64),
     )
 
 
 @njit(cache=True)
-def _update_merged(v, i_syn, arriving, i_in, refractory_left, c):
+def _update_merged(v, i_syn, i_in, refractory_left, c):
     """One step of every neuron, one synaptic current (equal E/I time constants), no adaptation or noise."""
     for n in range(v.shape[0]):
-        current = i_syn[n] + arriving[n]
-        arriving[n] = 0.0
+        current = i_syn[n]
         v_free = c.v_rest + (v[n] - c.v_rest) * c.decay_m + i_in[n] * c.gain_const + current * c.prop_exc
         v[n] = c.v_reset if refractory_left[n] > 0 else v_free
         refractory_left[n] = max(refractory_left[n] - 1, 0)
@@ -153,13 +180,11 @@ def _update_merged(v, i_syn, arriving, i_in, refractory_left, c):
 
 
 @njit(cache=True)
-def _update_split(v, i_exc, i_inh, arriving_exc, arriving_inh, i_in, refractory_left, c):
+def _update_split(v, i_exc, i_inh, i_in, refractory_left, c):
     """One step of every neuron with separate excitatory / inhibitory currents, no adaptation or noise."""
     for n in range(v.shape[0]):
-        current_exc = i_exc[n] + arriving_exc[n]
-        current_inh = i_inh[n] + arriving_inh[n]
-        arriving_exc[n] = 0.0
-        arriving_inh[n] = 0.0
+        current_exc = i_exc[n]
+        current_inh = i_inh[n]
         v_free = (c.v_rest + (v[n] - c.v_rest) * c.decay_m + i_in[n] * c.gain_const
                   + current_exc * c.prop_exc + current_inh * c.prop_inh)
         v[n] = c.v_reset if refractory_left[n] > 0 else v_free
@@ -169,15 +194,13 @@ def _update_split(v, i_exc, i_inh, arriving_exc, arriving_inh, i_in, refractory_
 
 
 @njit(cache=True)
-def _update_heterogeneous(v, i_exc, i_inh, arriving_exc, arriving_inh, i_in, refractory_left, c, propagators):
+def _update_heterogeneous(v, i_exc, i_inh, i_in, refractory_left, c, propagators):
     """One step of every neuron with its own membrane time constant (``propagators`` (4, N)), separate
     excitatory / inhibitory currents, no adaptation or noise (branch-free: it vectorises)."""
     decay_m, gain, prop_exc, prop_inh = propagators[0], propagators[1], propagators[2], propagators[3]
     for n in range(v.shape[0]):
-        current_exc = i_exc[n] + arriving_exc[n]
-        current_inh = i_inh[n] + arriving_inh[n]
-        arriving_exc[n] = 0.0
-        arriving_inh[n] = 0.0
+        current_exc = i_exc[n]
+        current_inh = i_inh[n]
         v_free = (c.v_rest + (v[n] - c.v_rest) * decay_m[n] + i_in[n] * gain[n]
                   + current_exc * prop_exc[n] + current_inh * prop_inh[n])
         v[n] = c.v_reset if refractory_left[n] > 0 else v_free
@@ -187,7 +210,7 @@ def _update_heterogeneous(v, i_exc, i_inh, arriving_exc, arriving_inh, i_in, ref
 
 
 @njit(cache=True)
-def _update_full(v, i_exc, i_inh, i_adapt, arriving_exc, arriving_inh, i_in, refractory_left, c, propagators,
+def _update_full(v, i_exc, i_inh, i_adapt, i_in, refractory_left, c, propagators,
                  noise_key, global_step):
     """One step of every neuron with every model feature: per-neuron membrane time constants
     (``propagators`` (4, N), or (4, 0) for the scalars in ``c``), adaptation and membrane noise."""
@@ -200,10 +223,8 @@ def _update_full(v, i_exc, i_inh, i_adapt, arriving_exc, arriving_inh, i_in, ref
         noise = 0.0
         if c.noise_scale > 0.0 and refractory_left[n] == 0:
             noise = c.noise_scale * _normal(noise_key, np.uint64(global_step * n_neurons + n))
-        current_exc = i_exc[n] + arriving_exc[n]
-        current_inh = i_inh[n] + arriving_inh[n]
-        arriving_exc[n] = 0.0
-        arriving_inh[n] = 0.0
+        current_exc = i_exc[n]
+        current_inh = i_inh[n]
         v_free = (c.v_rest + (v[n] - c.v_rest) * decay_m + i_in[n] * gain
                   + current_exc * prop_exc + current_inh * prop_inh - i_adapt[n] * c.prop_adapt + noise)
         v[n] = c.v_reset if refractory_left[n] > 0 else v_free
@@ -264,11 +285,12 @@ def simulate_sample(
 ):
     """Simulate one sample; write features into the ``*_out`` views.
 
-    Each step runs in two passes: every neuron is integrated (a branch-free
-    loop that vectorises; which loop depends on the model features in use),
-    then the neurons that crossed threshold are reset and their spikes
-    written into the delay ring buffer, one row per spike since a neuron's
-    outgoing synapses share its delay.
+    Each step adds the spikes that arrive at it to the synaptic currents (the
+    outgoing rows of the neurons queued under this step, in firing order),
+    then runs in two passes: every neuron is integrated (a branch-free loop
+    that vectorises; which loop depends on the model features in use), then
+    the neurons that crossed threshold are reset and queued under the step
+    their spikes arrive at (a neuron's outgoing synapses share its delay).
 
     Parameters
     ----------
@@ -315,11 +337,12 @@ def simulate_sample(
         CSC order (unused when ``learn`` is None).
     carry : tuple
         Streaming: the liquid's state (v, i_exc, i_inh, i_adapt, trace,
-        refractory_left, buffer_exc, buffer_inh, clock, trace_step), updated
+        refractory_left, queue, queue_len, clock, trace_step), updated
         in place so that the next call continues where this one stopped;
         ``clock`` holds the global step and frame counts, ``trace_step`` the
         global step at which each trace was last updated. Empty arrays:
-        start from rest.
+        start from rest. ``queue`` (n_slots, N) int32 holds the neurons whose
+        spikes are in flight, ``queue_len`` (n_slots,) how many per slot.
 
     Returns
     -------
@@ -334,13 +357,13 @@ def simulate_sample(
     n_channels = drive.shape[1]
     n_steps = n_frames * steps_per_frame
     uniform_neurons = np.zeros((4, 0))  # _update_full's "no per-neuron propagators"
-    # Equal synaptic time constants (and the plain loop): one current and one buffer carry both signs.
+    # Equal synaptic time constants (and the plain loop): one current carries both signs.
     merged = (consts.prop_exc == consts.prop_inh and consts.decay_exc == consts.decay_inh and full is None
               and propagators is None)
 
     streaming = carry[0].shape[0] > 0
     if streaming:
-        v, i_exc, i_inh, i_adapt, trace, refractory_left, buffer_exc, buffer_inh, clock, trace_step = carry
+        v, i_exc, i_inh, i_adapt, trace, refractory_left, queue, queue_len, clock, trace_step = carry
         step0, frame0 = clock[0], clock[1]
     else:
         v = v_init.copy()
@@ -350,10 +373,10 @@ def simulate_sample(
         trace = np.zeros(n_neurons)
         trace_step = np.zeros(n_neurons, dtype=np.int64)
         refractory_left = np.zeros(n_neurons, dtype=np.int32)
-        buffer_exc = np.zeros((n_slots, n_neurons))
-        buffer_inh = np.zeros((n_slots, 0 if merged else n_neurons))
+        queue = np.empty((n_slots, n_neurons), dtype=np.int32)
+        queue_len = np.zeros(n_slots, dtype=np.int64)
         step0, frame0 = 0, 0
-    buffer_of_inhibitory = buffer_exc if merged else buffer_inh
+    current_of_inhibitory = i_exc if merged else i_inh
     i_in = np.zeros(n_neurons)
     input_key = np.uint64(seed) * _GOLDEN + np.uint64(1)
     noise_key = np.uint64(seed) * _GOLDEN + np.uint64(2)
@@ -416,21 +439,33 @@ def simulate_sample(
                                               x_in, stdp, dw_in)
 
             bin_index = step * n_bins // n_steps
+            # Spikes arriving now, in the order they were fired.
+            n_arriving = queue_len[slot]
+            for j in range(n_arriving):
+                if j + _PREFETCH_AHEAD < n_arriving:
+                    start = rec_indptr[queue[slot, j + _PREFETCH_AHEAD]]
+                    _prefetch(rec_indices, start)
+                    _prefetch(rec_weights, start)
+                m = queue[slot, j]
+                current = current_of_inhibitory if is_inhibitory[m] else i_exc
+                for k in range(rec_indptr[m], rec_indptr[m + 1]):
+                    current[rec_indices[k]] += rec_weights[k]
+            queue_len[slot] = 0
             # Pass 1: integrate every neuron over the step.
             if full is not None:
                 if propagators is not None:
-                    _update_full(v, i_exc, i_inh, i_adapt, buffer_exc[slot], buffer_inh[slot], i_in,
+                    _update_full(v, i_exc, i_inh, i_adapt, i_in,
                                  refractory_left, consts, propagators, noise_key, global_step)
                 else:
-                    _update_full(v, i_exc, i_inh, i_adapt, buffer_exc[slot], buffer_inh[slot], i_in,
+                    _update_full(v, i_exc, i_inh, i_adapt, i_in,
                                  refractory_left, consts, uniform_neurons, noise_key, global_step)
             elif propagators is not None:
-                _update_heterogeneous(v, i_exc, i_inh, buffer_exc[slot], buffer_inh[slot], i_in, refractory_left,
+                _update_heterogeneous(v, i_exc, i_inh, i_in, refractory_left,
                                       consts, propagators)
             elif merged:
-                _update_merged(v, i_exc, buffer_exc[slot], i_in, refractory_left, consts)
+                _update_merged(v, i_exc, i_in, refractory_left, consts)
             else:
-                _update_split(v, i_exc, i_inh, buffer_exc[slot], buffer_inh[slot], i_in, refractory_left, consts)
+                _update_split(v, i_exc, i_inh, i_in, refractory_left, consts)
             if learn is not None:
                 for n in range(n_neurons):
                     x_pre[n] *= stdp.decay_plus
@@ -445,7 +480,7 @@ def simulate_sample(
                     spiking[n_spiking] = n
                     n_spiking += 1
 
-            # Reset them and send their spikes into the delay buffer (event-driven).
+            # Reset them and queue their spikes under the step they arrive at.
             for j in range(n_spiking):
                 n = spiking[j]
                 v[n] = consts.v_reset
@@ -460,16 +495,14 @@ def simulate_sample(
                     counts_out[n, bin_index] += 1.0
                 if latency_out[n] < 0.0:
                     latency_out[n] = (step + 1) * dt
-                delivery = slot + out_delay[n]  # delays are below n_slots: one wrap at most
-                if delivery >= n_slots:
-                    delivery -= n_slots
-                row = buffer_of_inhibitory[delivery] if is_inhibitory[n] else buffer_exc[delivery]
+                arrival = slot + out_delay[n]  # 1 <= delay < n_slots: one wrap at most, never this slot
+                if arrival >= n_slots:
+                    arrival -= n_slots
+                queue[arrival, queue_len[arrival]] = n  # one delay per neuron: queued at most once per slot
+                queue_len[arrival] += 1
                 if learn is not None:
-                    _deliver_plastic(n, row, rec_indptr, rec_indices, rec_weights, learn, x_pre, x_in, y_post, stdp,
-                                     dw_rec, dw_in)
-                else:
-                    for k in range(rec_indptr[n], rec_indptr[n + 1]):
-                        row[rec_indices[k]] += rec_weights[k]
+                    _pair_plastic(n, rec_indptr, rec_indices, rec_weights, learn, x_pre, x_in, y_post, stdp, dw_rec,
+                                  dw_in)
                 if trace_neurons is not None:
                     if n_events == raster_steps.shape[0]:
                         raster_steps, raster_neurons = _grown(raster_steps, raster_neurons)

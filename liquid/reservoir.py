@@ -246,14 +246,21 @@ class Reservoir:
 
     def _is_state(self, state) -> bool:
         n, n_slots = self.n_neurons, self.n_slots
-        expected = [(n,)] * 5 + [(n,), (n_slots, n), (n_slots, n), (2,), (n,)]
-        dtypes = [np.float64] * 5 + [np.int32, np.float64, np.float64, np.int64, np.int64]
-        return (
+        expected = [(n,)] * 5 + [(n,), (n_slots, n), (n_slots,), (2,), (n,)]
+        dtypes = [np.float64] * 5 + [np.int32, np.int32, np.int64, np.int64, np.int64]
+        if not (
             isinstance(state, tuple)
             and len(state) == len(expected)
             and all(isinstance(a, np.ndarray) and a.shape == shape and a.dtype == dtype and a.flags.c_contiguous
                     for a, shape, dtype in zip(state, expected, dtypes))
-        )
+        ):
+            return False
+        # The kernel indexes with the queued spikes: they must be neurons of this liquid, at most N per slot.
+        queue, queue_len = state[6], state[7]
+        if queue_len.min(initial=0) < 0 or queue_len.max(initial=0) > n:
+            return False
+        return all(queue[s, :length].min(initial=0) >= 0 and queue[s, :length].max(initial=0) < n
+                   for s, length in enumerate(queue_len.tolist()) if length)
 
     def record(self, drive: np.ndarray, mode: int, seed: int, trace_neurons=()) -> tuple[pd.DataFrame, np.ndarray]:
         """Simulate one sample and return its spike raster and membrane traces.
