@@ -15,7 +15,9 @@ penalty's leave-one-out residuals follow from that decomposition in ``O(n p)``:
   ``(y_i - yhat_i) / (1 - h_i)``.
 
 Features and targets are centred first (the intercept is not penalised), as in
-scikit-learn; the chosen penalty minimises the mean squared LOO residual over
+scikit-learn; constant columns, which centring turns into zeros and which get
+zero weight, are left out of the Gram matrix (silent neurons and empty bins:
+over half the columns of a liquid on short sequences); the chosen penalty minimises the mean squared LOO residual over
 all targets (the same choice as ``RidgeCV`` / ``RidgeClassifierCV``), and the
 final weights come from the same decomposition. The cost is
 ``n p min(n, p)`` for the Gram matrix plus ``min(n, p)^3`` for its
@@ -48,8 +50,9 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray) -> tuple[np.ndar
 
     Returns ``(coef (p, t), intercept (t,), alpha, loo_mse per alpha)``.
     """
-    x_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
-    Xc, Yc = X - x_mean, Y - y_mean
+    varying = np.ptp(X, axis=0) > 0
+    x_mean, y_mean = X[:, varying].mean(axis=0), Y.mean(axis=0)
+    Xc, Yc = X[:, varying] - x_mean, Y - y_mean
     n, p = Xc.shape
     errors = np.empty(alphas.shape[0])
     if n <= p:
@@ -66,7 +69,7 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray) -> tuple[np.ndar
             errors[k] = np.mean((residual / diagonal[:, None]) ** 2)
         best = int(np.argmin(errors))
         inverse = 1.0 / (eigenvalues + alphas[best])
-        coef = Xc.T @ (Q @ (inverse[:, None] * QtY))
+        weights = Xc.T @ (Q @ (inverse[:, None] * QtY))
     else:
         eigenvalues, V = eigh(Xc.T @ Xc, overwrite_a=True, check_finite=False)
         eigenvalues = np.clip(eigenvalues, 0.0, None)
@@ -80,8 +83,10 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray) -> tuple[np.ndar
             errors[k] = np.mean(((Yc - fitted) / (1.0 - leverage)[:, None]) ** 2)
         best = int(np.argmin(errors))
         inverse = 1.0 / (eigenvalues + alphas[best])
-        coef = V @ (inverse[:, None] * ZtY)
-    return coef, y_mean - x_mean @ coef, float(alphas[best]), errors
+        weights = V @ (inverse[:, None] * ZtY)
+    coef = np.zeros((X.shape[1], Y.shape[1]))
+    coef[varying] = weights
+    return coef, y_mean - x_mean @ weights, float(alphas[best]), errors
 
 
 class _GramRidgeCV(BaseEstimator):

@@ -29,6 +29,20 @@ def test_same_penalty_and_decisions_as_scikit_learn(n, p, n_classes):
         np.testing.assert_allclose(ours.predict(X), theirs.predict(X), atol=1e-8)
 
 
+@pytest.mark.parametrize("n, p", [(120, 400), (400, 120)])
+def test_constant_columns_are_left_out_with_zero_weight(n, p):
+    """Silent neurons give constant columns: the model is the same without them, and
+    they can turn a dual problem into a primal one (400 columns, 300 of them constant)."""
+    X, labels, _ = _problem(n, p, 4)
+    X[:, : 3 * p // 4] = 2.5
+    ours, theirs = GramRidgeClassifierCV().fit(X, labels), RidgeClassifierCV(alphas=DEFAULT_ALPHAS).fit(X, labels)
+    assert ours.alpha_ == theirs.alpha_
+    assert np.all(ours.coef_[: 3 * p // 4] == 0.0)
+    np.testing.assert_allclose(ours.decision_function(X), theirs.decision_function(X), atol=1e-8)
+    constant = GramRidgeCV().fit(np.ones((10, 3)), np.arange(10.0))
+    assert np.all(constant.coef_ == 0.0) and np.allclose(constant.predict(np.zeros((2, 3))), 4.5)
+
+
 @pytest.mark.parametrize("kwargs, match", [
     (dict(alphas=[]), "alphas"), (dict(alphas=[1.0, -1.0]), "alphas"), (dict(alphas=[np.nan]), "alphas"),
 ])
