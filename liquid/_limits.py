@@ -10,7 +10,7 @@ import os
 import warnings
 from math import isfinite
 
-#: Longest synaptic delay, in steps (the ring buffer holds this many future steps per neuron).
+#: Longest synaptic delay, in steps (the spike queue holds this many future steps).
 MAX_DELAY_STEPS = 10_000
 #: Longest refractory period, in steps.
 MAX_REFRACTORY_STEPS = 1_000_000

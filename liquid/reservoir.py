@@ -37,9 +37,9 @@ class Reservoir:
     ``i`` are ``rec_indices[rec_indptr[i]:rec_indptr[i + 1]]`` (int32). Weights
     are in mV (negative for inhibitory presynaptic neurons, Dale's law). A
     synapse's delay (integer steps of ``dt``) is set by its presynaptic
-    neuron's type, so it is stored once per neuron (``out_delay``): spike
-    delivery then writes a whole row of the ring buffer without a lookup per
-    synapse. Input synapses are CSR by input channel.
+    neuron's type, so it is stored once per neuron (``out_delay``): a spike is
+    queued once under its arrival step and delivered as a whole row, without
+    a lookup per synapse. Input synapses are CSR by input channel.
     """
 
     is_inhibitory: np.ndarray
