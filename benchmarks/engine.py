@@ -11,14 +11,15 @@ firing rates match and the work is the same. It lives here, not in the package.
 
 Printed per N and thread count: ms per sample for liquid's ``transform``
 (public API, features included), liquid's batch kernel alone, and the
-reference; their ratio; neuron-updates/s and synaptic events/s; firing rates.
+reference; their ratio; neuron-updates/s and synaptic events/s; firing rates;
+per N, the bytes held by synapses and spike queues and the peak RSS.
 Medians over ``--rounds`` interleaved rounds. With the bench extra, Brian2's
 C++ standalone mode simulates the same network (built by benchmarks/peers.py)
 in one continuous run on 1 and 2 threads, timed by Brian2 itself (its
 compilation excluded). The cold compile time of a first ``fit`` is measured in
 a subprocess with an empty numba cache folder.
 
-Usage: python benchmarks/engine.py [--sizes 1000 10000 50000] [--samples 40] [--rounds 5] [--quick]
+Usage: python benchmarks/engine.py [--sizes 1000 10000 50000 100000] [--samples 40] [--rounds 5] [--quick]
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ import argparse
 import importlib.util
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -140,7 +142,7 @@ def cold_compile_seconds() -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000, 100000])
     parser.add_argument("--samples", type=int, default=40, help="samples of 1 s per timed call")
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds; medians are printed")
     parser.add_argument("--quick", action="store_true", help="tiny run to check the script works")
@@ -185,6 +187,11 @@ def main() -> None:
                   f"{t['transform'] / t['reference']:>6.2f} {t['kernel'] / t['reference']:>12.2f} "
                   f"{n * 1000 / (t['transform'] / 1000):>12.3g} {rate * n * out_degree / (t['transform'] / 1000):>9.3g} "
                   f"{rate:>8.1f} {ref_rate:>7.1f}", flush=True)
+        res = lsm.reservoir_
+        synapse_mb = sum(a.nbytes for a in (res.rec_indices, res.rec_weights, res.in_indices, res.in_weights)) / 1e6
+        print(f"{n:>6}      memory: {res.rec_indices.size:.3g} synapses in {synapse_mb:.0f} MB, spike queue "
+              f"{4 * res.n_slots * n / 1e6:.0f} MB per thread, peak RSS of this process "
+              f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3:.0f} MB", flush=True)
         brian2_rows(lsm, X, n, transform_ms)
     print(f"# cold compile (first fit + transform, empty numba cache): {cold_compile_seconds():.1f} s")
 

@@ -37,6 +37,7 @@ def _with_anomalies():
 def test_streaming_in_chunks_equals_one_piece(encoder, neuron):
     x = np.random.default_rng(0).standard_normal((400, 2))
     lsm = LiquidStateMachine(n_neurons=120, encoder=encoder, neuron=neuron, features=FilteredState(voltage=False),
+                             time_scales=(1,),
                              random_state=0).fit([x])
     whole = lsm.partial_transform(x)
     lsm.reset_state()

@@ -29,11 +29,12 @@ def test_feature_shapes_and_names(temporal_order):
         random_state=0,
     )
     features = lsm.fit_transform(X)
-    assert features.shape == (len(X), 80 * (3 + 2 * 2 + 1 + 1))  # the state reads traces and membrane potentials
+    # the state reads traces and membrane potentials; three time scales by default
+    assert features.shape == (len(X), 3 * 80 * (3 + 2 * 2 + 1 + 1))
     names = lsm.get_feature_names_out()
     assert names.shape == (features.shape[1],)
-    assert names[0] == "counts0_n0" and names[80] == "counts1_n0" and names[-1] == "latency_n79"
-    assert names[240] == "state0_n0" and names[320] == "voltage0_n0" and names[400] == "state1_n0"
+    assert names[0] == "counts0_n0_scale1" and names[80] == "counts1_n0_scale1" and names[-1] == "latency_n79_scale16"
+    assert names[240] == "state0_n0_scale1" and names[320] == "voltage0_n0_scale1" and names[400] == "state1_n0_scale1"
     np.testing.assert_allclose(lsm.transform(X), features)
 
 
@@ -45,7 +46,8 @@ def test_features_are_consistent_with_the_raster(temporal_order):
     ).fit(X)
     x = X[3]
     features = lsm.transform([x])[0]
-    counts, rate, latency = features[:240].reshape(4, 60), features[240:300], features[300:]
+    # the first block of features is time scale 1, the sequence as it is (the raster's)
+    counts, rate, latency = features[:240].reshape(4, 60), features[240:300], features[300:360]
     raster, _ = lsm.raster(x)
     duration = x.shape[0] * lsm.frame_duration
     per_neuron = np.bincount(raster["neuron"], minlength=60)
@@ -62,7 +64,7 @@ def test_filtered_state_is_the_exponential_filter_of_the_raster():
     rng = np.random.default_rng(0)
     x = rng.standard_normal((12, 2))
     lsm = LiquidStateMachine(n_neurons=50, features=FilteredState(tau=20.0, n_points=1, voltage=False),
-                             random_state=0).fit([x])
+                             time_scales=(1,), random_state=0).fit([x])
     raster, _ = lsm.raster(x)
     end = x.shape[0] * lsm.frame_duration
     expected = np.zeros(50)
@@ -95,7 +97,7 @@ def test_variable_lengths_give_equal_width_features():
     rng = np.random.default_rng(0)
     X = [rng.standard_normal((n, 3)) for n in (1, 5, 40, 200)]
     features = LiquidStateMachine(n_neurons=50, random_state=0).fit_transform(X)
-    assert features.shape == (4, 50 * (2 * 5 + 5))  # traces and potentials at 5 points, counts in 5 bins
+    assert features.shape == (4, 3 * 50 * (2 * 5 + 5))  # 3 scales x (traces and potentials at 5 points, 5 counts)
     assert np.all(np.isfinite(features))
 
 
@@ -168,7 +170,7 @@ def test_spike_events_as_input():
     counts = events_to_counts([0.5, 3.0, 12.0, 12.5], [0, 1, 1, 1], n_channels=2, duration=20.0, frame_duration=10.0)
     np.testing.assert_array_equal(counts, [[1, 1], [0, 2]])
     lsm = LiquidStateMachine(n_neurons=50, encoder=SpikeEncoder(), random_state=0)
-    assert lsm.fit_transform([counts, counts * 2]).shape == (2, 50 * 15)
+    assert lsm.fit_transform([counts, counts * 2]).shape == (2, 3 * 50 * 15)
     with pytest.raises(ValueError, match="spike times"):
         events_to_counts([25.0], [0], n_channels=1, duration=20.0, frame_duration=10.0)
     with pytest.raises(ValueError, match="channels"):

@@ -87,6 +87,6 @@ def test_large_liquids_build_sparse_and_run():
     X = [np.random.default_rng(0).standard_normal((5, 2))]
     lsm = LiquidStateMachine(n_neurons=20_000, features="rate", random_state=0, n_jobs=1)
     features = lsm.fit_transform(X)
-    assert features.shape == (1, 20_000)
+    assert features.shape == (1, 3 * 20_000)
     assert lsm.reservoir_.weights.nnz == 20_000 * 50
     assert 0.1 < lsm.firing_rate_ < 100

@@ -1,0 +1,49 @@
+"""Time scales: the same liquid reads a sequence at several temporal resolutions.
+
+A liquid remembers tens of milliseconds, a few input frames; on a gesture of
+hundreds of timesteps its features see each moment with little of its
+context. Coarser views of the sequence, block means of ``k`` consecutive
+timesteps, put ``k`` times more of the series inside that memory, as
+MiniRocket's dilated kernels see a series at several scales. Each view is
+simulated through the same liquid and its features are concatenated; the
+cost is ``1 + 1/k + ...`` times one simulation, and as many feature blocks as
+scales.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+#: Coarsest block accepted (timesteps).
+MAX_TIME_SCALE = 100_000
+
+
+def check_time_scales(time_scales) -> tuple[int, ...]:
+    """The scales as a tuple of distinct positive ints; ValueError naming the problem otherwise."""
+    if isinstance(time_scales, (int, np.integer)) and not isinstance(time_scales, bool):
+        time_scales = (time_scales,)
+    if isinstance(time_scales, (str, bytes)) or not hasattr(time_scales, "__iter__"):
+        raise ValueError(f"time_scales must be a sequence of positive integers (timesteps per block), "
+                         f"got {time_scales!r}")
+    scales = tuple(time_scales)
+    if not scales:
+        raise ValueError("time_scales must hold at least one scale, e.g. (1,)")
+    for scale in scales:
+        if isinstance(scale, (bool, np.bool_)) or not isinstance(scale, (int, np.integer)):
+            raise ValueError(f"time_scales must hold positive integers (timesteps per block), got {scale!r}")
+        if not 1 <= scale <= MAX_TIME_SCALE:
+            raise ValueError(f"time_scales must be between 1 and {MAX_TIME_SCALE} timesteps, got {scale}")
+    if len(set(scales)) != len(scales):
+        raise ValueError(f"time_scales must be distinct, got {scales}")
+    return tuple(int(scale) for scale in scales)
+
+
+def coarsen(sequence: np.ndarray, scale: int) -> np.ndarray:
+    """Block means of ``scale`` consecutive timesteps of a (n_timesteps, n_channels) sequence; a
+    last, shorter block is the mean of the timesteps it has."""
+    if scale == 1:
+        return sequence
+    n_timesteps = sequence.shape[0]
+    starts = np.arange(0, n_timesteps, scale)
+    sums = np.add.reduceat(sequence, starts, axis=0)
+    sizes = np.diff(np.append(starts, n_timesteps))
+    return sums / sizes[:, None]

@@ -1,0 +1,40 @@
+"""Time scales: block means of the sequence, each read by the same liquid, features concatenated."""
+import numpy as np
+import pytest
+
+from liquid import LiquidStateMachine
+from liquid.timescales import check_time_scales, coarsen
+
+
+def test_coarsen_takes_block_means_and_keeps_a_short_last_block():
+    x = np.arange(14, dtype=float).reshape(7, 2)
+    np.testing.assert_array_equal(coarsen(x, 3), [[2.0, 3.0], [8.0, 9.0], [12.0, 13.0]])
+    assert coarsen(x, 1) is x
+    np.testing.assert_array_equal(coarsen(x, 10), x.mean(axis=0, keepdims=True))
+
+
+def test_each_scale_block_is_the_liquid_reading_the_coarsened_sequence():
+    rng = np.random.default_rng(0)
+    X = [rng.standard_normal((int(rng.integers(5, 40)), 2)) for _ in range(6)]
+    multi = LiquidStateMachine(60, time_scales=(1, 4), random_state=0).fit(X)
+    single = LiquidStateMachine(60, time_scales=(1,), random_state=0).fit(X)
+    features = multi.transform(X)
+    width = features.shape[1] // 2
+    np.testing.assert_array_equal(features[:, :width], single.transform(X))
+    np.testing.assert_array_equal(features[:, width:], single.transform([coarsen(x, 4) for x in X]))
+    names = multi.get_feature_names_out()
+    assert len(names) == features.shape[1] and names[0].endswith("_scale1") and names[-1].endswith("_scale4")
+    assert single.get_feature_names_out()[0] == "state0_n0"
+    assert multi.firing_rate_ == single.firing_rate_  # activity statistics describe the first scale
+
+
+@pytest.mark.parametrize("bad, match", [
+    ((), "at least one"), ((0,), "between 1 and"), ((1, 1), "distinct"), ("1", "sequence of positive integers"),
+    (2.5, "sequence of positive integers"), ((1, 2.0), "positive integers"), ((True,), "positive integers"),
+    ((10**9,), "between 1 and"),
+])
+def test_bad_time_scales_are_named(bad, match):
+    with pytest.raises(ValueError, match=match):
+        check_time_scales(bad)
+    with pytest.raises(ValueError, match="time_scales"):
+        LiquidStateMachine(20, time_scales=bad).fit([np.zeros((5, 1))])
