@@ -255,12 +255,21 @@ class Reservoir:
                     for a, shape, dtype in zip(state, expected, dtypes))
         ):
             return False
-        # The kernel indexes with the queued spikes: they must be neurons of this liquid, at most N per slot.
-        queue, queue_len = state[6], state[7]
-        if queue_len.min(initial=0) < 0 or queue_len.max(initial=0) > n:
+        # The kernel indexes with the queued spikes and appends to the queues without checks, so a state
+        # must be one the kernel could have produced: queued entries are distinct neurons of this liquid,
+        # each fired before the current step (its delay exceeds the wait until its slot comes round);
+        # then no slot can ever hold more than N entries.
+        queue, queue_len, step = state[6], state[7], int(state[8][0])
+        if step < 0 or queue_len.min(initial=0) < 0 or queue_len.max(initial=0) > n:
             return False
-        return all(queue[s, :length].min(initial=0) >= 0 and queue[s, :length].max(initial=0) < n
-                   for s, length in enumerate(queue_len.tolist()) if length)
+        for slot, length in enumerate(queue_len.tolist()):
+            if length:
+                neurons = queue[slot, :length]
+                if neurons.min() < 0 or neurons.max() >= n or np.unique(neurons).size != length:
+                    return False
+                if np.any(self.out_delay[neurons] <= (slot - step) % n_slots):
+                    return False
+        return True
 
     def record(self, drive: np.ndarray, mode: int, seed: int, trace_neurons=()) -> tuple[pd.DataFrame, np.ndarray]:
         """Simulate one sample and return its spike raster and membrane traces.

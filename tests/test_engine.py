@@ -215,3 +215,40 @@ def test_synaptic_delays_shift_the_response():
         _, traces = lsm.raster(np.array([[1.0], [0.0]]), trace_neurons=[1])
         first_response.append(np.flatnonzero(traces[:, 0] > 0)[0])
     assert first_response[1] - first_response[0] == 5
+
+
+def test_streaming_states_are_checked_before_they_reach_the_kernel():
+    """The spike queue in a state is indexed without bounds checks: only states the kernel could
+    have produced are accepted (distinct neurons of this liquid, already fired, at most N per slot)."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((30, 2))
+    lsm = LiquidStateMachine(n_neurons=40, random_state=0).fit([x])
+    res, drive = lsm.reservoir_, lsm.encoder_.encode(x)
+    state = res.new_state()
+    res.stream(drive, lsm.encoder_.mode, 0, state, 30.0)
+    assert state[7].sum() > 0  # spikes in flight at the end of the chunk
+    res.stream(drive, lsm.encoder_.mode, 0, tuple(a.copy() for a in state), 30.0)  # a real state continues
+
+    def crafted(edit):
+        copy = tuple(a.copy() for a in state)
+        edit(copy)
+        return copy
+
+    slot = int(np.flatnonzero(state[7])[0])
+    if np.all(res.out_delay > (slot - state[8][0]) % res.n_slots):  # every neuron in flight to this slot: valid
+        full = crafted(lambda s: (s[6].__setitem__((slot, slice(None)), np.arange(40)), s[7].__setitem__(slot, 40)))
+        res.stream(drive, lsm.encoder_.mode, 0, full, 30.0)
+    bad_states = [
+        crafted(lambda s: s[6].__setitem__((slot, 0), 40)),  # not a neuron of this liquid
+        crafted(lambda s: s[6].__setitem__((slot, 1), s[6][slot, 0]) if s[7][slot] > 1 else s[7].__setitem__(slot, -1)),
+        crafted(lambda s: s[7].__setitem__(slot, 41)),  # more entries than neurons
+        crafted(lambda s: s[8].__setitem__(0, -1)),  # negative clock
+    ]
+    # a neuron queued under the slot that comes round last, though its delay is shorter than that wait:
+    # its spike would be fired in the future
+    last_slot = (int(state[8][0]) + res.n_slots - 1) % res.n_slots
+    fast = int(np.argmin(res.out_delay))
+    bad_states.append(crafted(lambda s: (s[6].__setitem__((last_slot, 0), fast), s[7].__setitem__(last_slot, 1))))
+    for bad in bad_states:
+        with pytest.raises(ValueError, match="not a streaming state"):
+            res.stream(drive, lsm.encoder_.mode, 0, bad, 30.0)
