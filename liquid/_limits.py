@@ -10,6 +10,8 @@ import os
 import warnings
 from math import isfinite
 
+#: Largest mean synaptic or input weight (mV).
+MAX_WEIGHT_MV = 1e6
 #: Longest synaptic delay, in steps (the spike queue holds this many future steps).
 MAX_DELAY_STEPS = 10_000
 #: Longest refractory period, in steps.

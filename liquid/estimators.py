@@ -15,7 +15,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, column_or_1d
 
-from ._limits import MAX_DELAY_STEPS, MAX_STEPS_PER_FRAME, check_memory, ms_to_steps
+from ._limits import MAX_DELAY_STEPS, MAX_STEPS_PER_FRAME, MAX_WEIGHT_MV, check_memory, ms_to_steps
 from ._progress import Progress
 from ._validation import check_number, check_sequences
 from .encoders import ENCODERS
@@ -227,7 +227,8 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         check_number("n_neurons", self.n_neurons, 1, integer=True)
         check_number("frac_inhibitory", self.frac_inhibitory, 0.0, high=1.0)
         for name in ("w_ee", "w_ei", "w_ie", "w_ii", "input_scale"):
-            check_number(name, getattr(self, name), 0.0)
+            # mV per spike or per unit input: beyond 1e6 mV the currents overflow float64 sums, never useful
+            check_number(name, getattr(self, name), 0.0, high=MAX_WEIGHT_MV)
         check_number("input_fraction", self.input_fraction, 0.0, high=1.0)
         check_number("dt", self.dt, 0.0, low_inclusive=False)
         check_number("frame_duration", self.frame_duration, 0.0, low_inclusive=False)
