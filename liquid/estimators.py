@@ -253,12 +253,12 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         encoder = _resolve(self.encoder, ENCODERS, "encoder")
         encoder.validate()
         extractors = _resolve_features(self.features)
-        check_time_scales(self.time_scales)
+        time_scales = check_time_scales(self.time_scales)
         plasticity = None if self.plasticity is None else _resolve(self.plasticity, PLASTICITY_RULES, "plasticity")
         if plasticity is not None:
             plasticity.validate()
         neuron.validate_step(self.dt)
-        return neuron, topology, encoder, extractors, plasticity, steps_per_frame
+        return neuron, topology, encoder, extractors, plasticity, steps_per_frame, time_scales
 
     def _check_input(self, X) -> list[np.ndarray]:
         sequences, _ = check_sequences(X)
@@ -287,13 +287,12 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
 
     def _fit(self, X, simulate: bool = True) -> np.ndarray | None:
         """Build the liquid; with ``simulate``, also simulate X, record the activity and return features."""
-        neuron, topology, encoder, extractors, plasticity, steps_per_frame = self._validate_params()
+        neuron, topology, encoder, extractors, plasticity, steps_per_frame, time_scales = self._validate_params()
         sequences, is_2d = check_sequences(X)
         rng = check_random_state(self.random_state)
         build_seed, noise_seed, plasticity_seed = rng.randint(np.iinfo(np.int32).max, size=3)
         encoder.fit(sequences)
         n_channels = sequences[0].shape[1]
-        time_scales = check_time_scales(self.time_scales)
         self._check_cost(topology, encoder.n_output_channels(n_channels), extractors, len(sequences) * len(time_scales))
         weight_means = {"ee": self.w_ee, "ei": self.w_ei, "ie": self.w_ie, "ii": self.w_ii}
         reservoir = build_reservoir(

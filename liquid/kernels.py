@@ -454,14 +454,13 @@ def simulate_sample(
             # Pass 1: integrate every neuron over the step.
             if full is not None:
                 if propagators is not None:
-                    _update_full(v, i_exc, i_inh, i_adapt, i_in,
-                                 refractory_left, consts, propagators, noise_key, global_step)
+                    _update_full(v, i_exc, i_inh, i_adapt, i_in, refractory_left, consts, propagators, noise_key,
+                                 global_step)
                 else:
-                    _update_full(v, i_exc, i_inh, i_adapt, i_in,
-                                 refractory_left, consts, uniform_neurons, noise_key, global_step)
+                    _update_full(v, i_exc, i_inh, i_adapt, i_in, refractory_left, consts, uniform_neurons, noise_key,
+                                 global_step)
             elif propagators is not None:
-                _update_heterogeneous(v, i_exc, i_inh, i_in, refractory_left,
-                                      consts, propagators)
+                _update_heterogeneous(v, i_exc, i_inh, i_in, refractory_left, consts, propagators)
             elif merged:
                 _update_merged(v, i_exc, i_in, refractory_left, consts)
             else:

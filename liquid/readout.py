@@ -17,8 +17,8 @@ penalty's leave-one-out residuals follow from that decomposition in ``O(n p)``:
 Features and targets are centred first (the intercept is not penalised), as in
 scikit-learn; constant columns, which centring turns into zeros and which get
 zero weight, are left out of the Gram matrix (silent neurons and empty bins:
-over half the columns of a liquid on short sequences); the chosen penalty minimises the mean squared LOO residual over
-all targets (the same choice as ``RidgeCV`` / ``RidgeClassifierCV``), and the
+over half the columns of a liquid on short sequences); the chosen penalty
+minimises the mean squared LOO residual over all targets (the same choice as ``RidgeCV`` / ``RidgeClassifierCV``), and the
 final weights come from the same decomposition. The cost is
 ``n p min(n, p)`` for the Gram matrix plus ``min(n, p)^3`` for its
 eigendecomposition. (Choosing the penalty on a subsample instead was tried
@@ -51,8 +51,10 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray) -> tuple[np.ndar
     Returns ``(coef (p, t), intercept (t,), alpha, loo_mse per alpha)``.
     """
     varying = np.ptp(X, axis=0) > 0
-    x_mean, y_mean = X[:, varying].mean(axis=0), Y.mean(axis=0)
-    Xc, Yc = X[:, varying] - x_mean, Y - y_mean
+    Xc = X[:, varying].astype(np.float64, copy=False)  # a copy (boolean index), centred in place: one copy of X
+    x_mean, y_mean = Xc.mean(axis=0), Y.mean(axis=0)
+    Xc -= x_mean
+    Yc = Y - y_mean
     n, p = Xc.shape
     errors = np.empty(alphas.shape[0])
     if n <= p:
