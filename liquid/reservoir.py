@@ -406,6 +406,11 @@ def build_reservoir(
     rec_indptr, rec_indices, rec_weights = _to_csr(pre, post, n_neurons, rec_weights)
 
     receives = rng.random((n_channels, n_neurons)) < input_fraction
+    if input_fraction > 0.0:
+        # A neuron left without input only echoes the others; with few channels (a univariate series
+        # leaves 1 - input_fraction of the liquid undriven) that wastes most of it: give it one channel.
+        undriven = np.flatnonzero(~receives.any(axis=0))
+        receives[rng.integers(0, n_channels, size=undriven.size), undriven] = True
     channel, target = np.nonzero(receives)
     in_weights = _gamma_magnitudes(rng, np.full(channel.shape[0], float(input_scale)))
     if signed_input:
