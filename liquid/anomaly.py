@@ -51,7 +51,8 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
     method : {"prediction", "mahalanobis"}, default="prediction"
     liquid : LiquidStateMachine or None
         The liquid (cloned). ``None``: ``LiquidStateMachine(n_neurons=300)`` with the homogeneous
-        ``neuron="lif"``, short delays and filtered-state features, as this detector was designed;
+        ``neuron="lif"``, short delays, filtered-state features and ``drive_every_neuron=False``, as
+        this detector was designed;
         :class:`~liquid.online_anomaly.OnlineAnomalyDetector` is the newer, online detector
         with this detector's ``random_state``.
     horizon : int, default=1
@@ -132,8 +133,8 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
 
     def _make_liquid(self) -> LiquidStateMachine:
         return liquid_from_param(self.liquid, lambda: LiquidStateMachine(
-            n_neurons=300, neuron="lif", max_delay=None, features="state", random_state=self.random_state,
-            n_jobs=self.n_jobs))
+            n_neurons=300, neuron="lif", max_delay=None, features="state", drive_every_neuron=False,
+            random_state=self.random_state, n_jobs=self.n_jobs))
 
     def _states(self, liquid: LiquidStateMachine, series: np.ndarray):
         """Liquid states of ``series`` from rest, chunk by chunk; the fitted liquid is not touched,

@@ -25,7 +25,7 @@ from .neurons import NEURON_MODELS
 from .plasticity import PLASTICITY_RULES, learning_arrays, train
 from .readout import GramRidgeClassifierCV, GramRidgeCV
 from .reservoir import build_reservoir
-from .timescales import check_time_scales, coarsen
+from .timescales import check_time_scales, coarsen, usable_time_scales
 from .topology import TOPOLOGIES
 
 #: Fraction of the refractory-limited maximum rate above which a neuron counts as saturated.
@@ -117,6 +117,12 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         input (current mode) or current jump per input spike.
     input_fraction : float, default=0.3
         Probability that a neuron receives a given input channel.
+    drive_every_neuron : bool, default=True
+        A neuron that drew no input channel gets one at random, so that the
+        whole liquid is driven (without it, a univariate series reaches only
+        ``input_fraction`` of the neurons). Per-timestep tasks turn it off
+        (:func:`~liquid.sequence.memory_liquid`): undriven neurons keep
+        echoes of older input instead of following the present one.
     features : str, extractor instance or list of them, default=("state", "counts")
         Spike-pattern features: "state" (:class:`~liquid.features.FilteredState`:
         filtered spike trains and membrane potentials at 5 points), "counts"
@@ -136,8 +142,10 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         scale ``k`` feeds it block means of ``k`` timesteps (see
         :mod:`liquid.timescales`), so its short memory spans ``k`` times more
         of the series; the features of every scale are concatenated. ``(1,)``:
-        the sequence as it is. Costs ``1 + 1/4 + 1/16`` simulations by
-        default, and one feature block per scale. Streaming methods
+        the sequence as it is. A coarser scale is read only when the median
+        training sequence holds at least 4 of its blocks (``time_scales_``
+        lists those read). Costs ``1 + 1/4 + 1/16`` simulations by default,
+        and one feature block per scale. Streaming methods
         (``partial_transform``, ``iter_states``, ``raster``) read scale 1.
     random_state : int, RandomState instance or None, default=None
         Seeds the network and the per-sample noise and Poisson spikes.
@@ -158,6 +166,8 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         Input channels seen in ``fit``.
     n_features_in_ : int
         Only when ``fit`` got a 2-D array: its number of columns (timesteps).
+    time_scales_ : tuple of int
+        The time scales read (those of ``time_scales`` the training sequences are long enough for).
     firing_rate_ : float
         Mean firing rate (Hz) of the liquid on the training data.
     silent_fraction_ : float
@@ -190,6 +200,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         encoder="current",
         input_scale: float = 5.0,
         input_fraction: float = 0.3,
+        drive_every_neuron: bool = True,
         features=("state", "counts"),
         plasticity=None,
         dt: float = 1.0,
@@ -213,6 +224,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         self.encoder = encoder
         self.input_scale = input_scale
         self.input_fraction = input_fraction
+        self.drive_every_neuron = drive_every_neuron
         self.features = features
         self.plasticity = plasticity
         self.dt = dt
@@ -230,6 +242,8 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             # mV per spike or per unit input: beyond 1e6 mV the currents overflow float64 sums, never useful
             check_number(name, getattr(self, name), 0.0, high=MAX_WEIGHT_MV)
         check_number("input_fraction", self.input_fraction, 0.0, high=1.0)
+        if not isinstance(self.drive_every_neuron, (bool, np.bool_)):
+            raise TypeError(f"drive_every_neuron must be True or False, got {self.drive_every_neuron!r}")
         check_number("dt", self.dt, 0.0, low_inclusive=False)
         check_number("frame_duration", self.frame_duration, 0.0, low_inclusive=False)
         for name in ("delay_exc", "delay_inh") + (("max_delay",) if self.max_delay is not None else ()):
@@ -289,6 +303,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         """Build the liquid; with ``simulate``, also simulate X, record the activity and return features."""
         neuron, topology, encoder, extractors, plasticity, steps_per_frame, time_scales = self._validate_params()
         sequences, is_2d = check_sequences(X)
+        time_scales = usable_time_scales(time_scales, [seq.shape[0] for seq in sequences])
         rng = check_random_state(self.random_state)
         build_seed, noise_seed, plasticity_seed = rng.randint(np.iinfo(np.int32).max, size=3)
         encoder.fit(sequences)
@@ -307,6 +322,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             max_delay=self.max_delay,
             input_scale=self.input_scale,
             input_fraction=self.input_fraction,
+            drive_every_neuron=bool(self.drive_every_neuron),
             signed_input=encoder.signed_weights,
             dt=self.dt,
             steps_per_frame=steps_per_frame,
@@ -605,6 +621,7 @@ class _LiquidReadout(BaseEstimator):
         encoder="current",
         input_scale: float = 5.0,
         input_fraction: float = 0.3,
+        drive_every_neuron: bool = True,
         features=("state", "counts"),
         plasticity=None,
         dt: float = 1.0,
@@ -629,6 +646,7 @@ class _LiquidReadout(BaseEstimator):
         self.encoder = encoder
         self.input_scale = input_scale
         self.input_fraction = input_fraction
+        self.drive_every_neuron = drive_every_neuron
         self.features = features
         self.plasticity = plasticity
         self.dt = dt

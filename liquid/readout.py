@@ -21,7 +21,8 @@ over half the columns of a liquid on short sequences); the chosen penalty
 minimises the mean squared LOO residual over all targets (the same choice as ``RidgeCV`` / ``RidgeClassifierCV``), and the
 final weights come from the same decomposition. The cost is
 ``n p min(n, p)`` for the Gram matrix plus ``min(n, p)^3`` for its
-eigendecomposition. (Choosing the penalty on a subsample instead was tried
+eigendecomposition (LAPACK's divide-and-conquer driver, a quarter faster than
+the default one at a few thousand rows). (Choosing the penalty on a subsample instead was tried
 and refused: with more features than rows, the best penalty depends strongly
 on the number of rows, and accuracy dropped on the largest benchmark set.)
 """
@@ -58,7 +59,7 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray) -> tuple[np.ndar
     n, p = Xc.shape
     errors = np.empty(alphas.shape[0])
     if n <= p:
-        eigenvalues, Q = eigh(Xc @ Xc.T, overwrite_a=True, check_finite=False)
+        eigenvalues, Q = eigh(Xc @ Xc.T, overwrite_a=True, check_finite=False, driver="evd")
         eigenvalues = np.clip(eigenvalues, 0.0, None)
         QtY = Q.T @ Yc
         Q2 = Q * Q
@@ -73,7 +74,7 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray) -> tuple[np.ndar
         inverse = 1.0 / (eigenvalues + alphas[best])
         weights = Xc.T @ (Q @ (inverse[:, None] * QtY))
     else:
-        eigenvalues, V = eigh(Xc.T @ Xc, overwrite_a=True, check_finite=False)
+        eigenvalues, V = eigh(Xc.T @ Xc, overwrite_a=True, check_finite=False, driver="evd")
         eigenvalues = np.clip(eigenvalues, 0.0, None)
         Z = Xc @ V
         ZtY = Z.T @ Yc

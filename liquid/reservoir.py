@@ -375,6 +375,7 @@ def build_reservoir(
     max_delay: float | None,
     input_scale: float,
     input_fraction: float,
+    drive_every_neuron: bool,
     signed_input: bool,
     dt: float,
     steps_per_frame: int,
@@ -387,6 +388,9 @@ def build_reservoir(
     distributed around them and inhibitory ones made negative (Dale's law).
     Every synapse of a neuron has the same delay: its type's, or with
     ``max_delay`` (ms) one drawn uniformly between that and ``max_delay``.
+    Each neuron receives each input channel with probability
+    ``input_fraction``; with ``drive_every_neuron``, one that drew none gets
+    one channel at random.
     """
     n_inhibitory = int(round(frac_inhibitory * n_neurons))
     is_inhibitory = rng.permutation(n_neurons) < n_inhibitory
@@ -406,9 +410,9 @@ def build_reservoir(
     rec_indptr, rec_indices, rec_weights = _to_csr(pre, post, n_neurons, rec_weights)
 
     receives = rng.random((n_channels, n_neurons)) < input_fraction
-    if input_fraction > 0.0:
-        # A neuron left without input only echoes the others; with few channels (a univariate series
-        # leaves 1 - input_fraction of the liquid undriven) that wastes most of it: give it one channel.
+    if drive_every_neuron and input_fraction > 0.0:
+        # With few channels most neurons draw none (a univariate series leaves 1 - input_fraction of the
+        # liquid undriven) and only echo the others: give each of them one channel.
         undriven = np.flatnonzero(~receives.any(axis=0))
         receives[rng.integers(0, n_channels, size=undriven.size), undriven] = True
     channel, target = np.nonzero(receives)

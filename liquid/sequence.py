@@ -34,9 +34,11 @@ def memory_liquid(n_neurons: int = 500, **params) -> LiquidStateMachine:
     ms), and axonal delays spread up to 100 ms, so that spikes in flight carry
     older input forward. Measured with 500 neurons, these take the recall of
     the input 3 steps back from R^2 0.2 (homogeneous neurons, short delays)
-    to 0.75. ``params`` override any :class:`LiquidStateMachine` parameter.
+    to 0.75. Neurons that draw no input channel stay undriven
+    (``drive_every_neuron=False``): they hold echoes of older input. ``params``
+    override any :class:`LiquidStateMachine` parameter.
     """
-    defaults = dict(neuron=MultiscaleLIF(), max_delay=100.0)
+    defaults = dict(neuron=MultiscaleLIF(), max_delay=100.0, drive_every_neuron=False)
     return LiquidStateMachine(n_neurons, **{**defaults, **params})
 
 

@@ -15,6 +15,9 @@ import numpy as np
 
 #: Coarsest block accepted (timesteps).
 MAX_TIME_SCALE = 100_000
+#: A coarse view is read only when the median training sequence keeps at least this many of its
+#: blocks: fewer blocks than the features' readout points and bins repeat the finer views' content.
+MIN_BLOCKS = 4
 
 
 def check_time_scales(time_scales) -> tuple[int, ...]:
@@ -35,6 +38,15 @@ def check_time_scales(time_scales) -> tuple[int, ...]:
     if len(set(scales)) != len(scales):
         raise ValueError(f"time_scales must be distinct, got {scales}")
     return tuple(int(scale) for scale in scales)
+
+
+def usable_time_scales(time_scales: tuple[int, ...], lengths) -> tuple[int, ...]:
+    """The scales worth reading on sequences of these lengths (timesteps): the finest always, a
+    coarser one when the median sequence holds at least ``MIN_BLOCKS`` of its blocks (as
+    MiniRocket's largest dilation follows the series length)."""
+    median_length = float(np.median(lengths))
+    finest = min(time_scales)
+    return tuple(scale for scale in time_scales if scale == finest or median_length >= MIN_BLOCKS * scale)
 
 
 def coarsen(sequence: np.ndarray, scale: int) -> np.ndarray:

@@ -29,11 +29,13 @@ def test_feature_shapes_and_names(temporal_order):
         random_state=0,
     )
     features = lsm.fit_transform(X)
-    # the state reads traces and membrane potentials; three time scales by default
-    assert features.shape == (len(X), 3 * 80 * (3 + 2 * 2 + 1 + 1))
+    # the state reads traces and membrane potentials; of the default time scales (1, 4, 16), sequences of
+    # ~31 timesteps hold enough blocks of 1 and 4
+    assert lsm.time_scales_ == (1, 4)
+    assert features.shape == (len(X), 2 * 80 * (3 + 2 * 2 + 1 + 1))
     names = lsm.get_feature_names_out()
     assert names.shape == (features.shape[1],)
-    assert names[0] == "counts0_n0_scale1" and names[80] == "counts1_n0_scale1" and names[-1] == "latency_n79_scale16"
+    assert names[0] == "counts0_n0_scale1" and names[80] == "counts1_n0_scale1" and names[-1] == "latency_n79_scale4"
     assert names[240] == "state0_n0_scale1" and names[320] == "voltage0_n0_scale1" and names[400] == "state1_n0_scale1"
     np.testing.assert_allclose(lsm.transform(X), features)
 
@@ -97,7 +99,9 @@ def test_variable_lengths_give_equal_width_features():
     rng = np.random.default_rng(0)
     X = [rng.standard_normal((n, 3)) for n in (1, 5, 40, 200)]
     features = LiquidStateMachine(n_neurons=50, random_state=0).fit_transform(X)
-    assert features.shape == (4, 3 * 50 * (2 * 5 + 5))  # 3 scales x (traces and potentials at 5 points, 5 counts)
+    # median length 22.5 holds 4 blocks of 4 but not of 16: scales 1 and 4 x (traces and potentials at
+    # 5 points, 5 counts)
+    assert features.shape == (4, 2 * 50 * (2 * 5 + 5))
     assert np.all(np.isfinite(features))
 
 
@@ -170,7 +174,7 @@ def test_spike_events_as_input():
     counts = events_to_counts([0.5, 3.0, 12.0, 12.5], [0, 1, 1, 1], n_channels=2, duration=20.0, frame_duration=10.0)
     np.testing.assert_array_equal(counts, [[1, 1], [0, 2]])
     lsm = LiquidStateMachine(n_neurons=50, encoder=SpikeEncoder(), random_state=0)
-    assert lsm.fit_transform([counts, counts * 2]).shape == (2, 3 * 50 * 15)
+    assert lsm.fit_transform([counts, counts * 2]).shape == (2, 50 * 15)  # 2 frames: the finest scale only
     with pytest.raises(ValueError, match="spike times"):
         events_to_counts([25.0], [0], n_channels=1, duration=20.0, frame_duration=10.0)
     with pytest.raises(ValueError, match="channels"):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from liquid import LiquidStateMachine
-from liquid.timescales import check_time_scales, coarsen
+from liquid.timescales import MIN_BLOCKS, check_time_scales, coarsen, usable_time_scales
 
 
 def test_coarsen_takes_block_means_and_keeps_a_short_last_block():
@@ -26,6 +26,18 @@ def test_each_scale_block_is_the_liquid_reading_the_coarsened_sequence():
     assert len(names) == features.shape[1] and names[0].endswith("_scale1") and names[-1].endswith("_scale4")
     assert single.get_feature_names_out()[0] == "state0_n0"
     assert multi.firing_rate_ == single.firing_rate_  # activity statistics describe the first scale
+
+
+def test_coarse_scales_are_read_only_when_the_sequences_hold_enough_blocks():
+    assert usable_time_scales((1, 4, 16), [8, 8, 9]) == (1,)
+    assert usable_time_scales((1, 4, 16), [4 * MIN_BLOCKS] * 3) == (1, 4)
+    assert usable_time_scales((1, 4, 16), [5, 100, 200]) == (1, 4, 16)
+    assert usable_time_scales((4, 16), [3]) == (4,)  # the finest asked for is always read
+    X = [np.random.default_rng(0).standard_normal((8, 2)) for _ in range(3)]
+    short = LiquidStateMachine(40, random_state=0).fit(X)  # default (1, 4, 16) on 8 timesteps
+    assert short.time_scales_ == (1,)
+    assert short.transform(X).shape[1] == LiquidStateMachine(40, time_scales=(1,), random_state=0).fit_transform(
+        X).shape[1]
 
 
 @pytest.mark.parametrize("bad, match", [

@@ -78,8 +78,27 @@ def test_input_fraction_and_scale():
     lsm = _fitted(n_neurons=2000, input_fraction=0.25, input_scale=3.0)
     w_in = lsm.reservoir_.input_weights
     assert w_in.shape == (3, 2000)
-    assert w_in.nnz / (3 * 2000) == pytest.approx(0.25, rel=0.05)
+    # each pair with probability 0.25; a neuron that drew no channel (0.75 ** 3 of them) gets one
+    assert w_in.nnz / (3 * 2000) == pytest.approx(0.25 + 0.75**3 / 3, rel=0.05)
     assert np.abs(w_in.data).mean() == pytest.approx(3.0, rel=0.05)
+
+
+@pytest.mark.parametrize("n_channels", [1, 3])
+def test_every_neuron_receives_input(n_channels):
+    lsm = LiquidStateMachine(n_neurons=500, input_fraction=0.1, random_state=0).fit(
+        [np.random.default_rng(0).standard_normal((5, n_channels))])
+    assert np.all(lsm.reservoir_.input_weights.getnnz(axis=0) >= 1)
+
+
+@pytest.mark.filterwarnings("ignore::liquid.LiquidActivityWarning")  # constant input: a silent liquid
+def test_input_left_sparse_when_asked():
+    silent_input = LiquidStateMachine(n_neurons=50, input_fraction=0.0, random_state=0).fit([np.ones((5, 2))])
+    assert silent_input.reservoir_.input_weights.nnz == 0  # no input at all stays possible
+    sparse_input = LiquidStateMachine(n_neurons=500, input_fraction=0.1, drive_every_neuron=False, random_state=0)
+    driven = sparse_input.fit([np.ones((5, 1))]).reservoir_.input_weights.getnnz(axis=0) > 0
+    assert driven.mean() == pytest.approx(0.1, abs=0.04)
+    with pytest.raises(TypeError, match="drive_every_neuron"):
+        LiquidStateMachine(20, drive_every_neuron="yes").fit([np.ones((5, 1))])
 
 
 def test_large_liquids_build_sparse_and_run():
@@ -87,6 +106,6 @@ def test_large_liquids_build_sparse_and_run():
     X = [np.random.default_rng(0).standard_normal((5, 2))]
     lsm = LiquidStateMachine(n_neurons=20_000, features="rate", random_state=0, n_jobs=1)
     features = lsm.fit_transform(X)
-    assert features.shape == (1, 3 * 20_000)
+    assert features.shape == (1, 20_000)  # 5 timesteps: only the finest time scale is read
     assert lsm.reservoir_.weights.nnz == 20_000 * 50
     assert 0.1 < lsm.firing_rate_ < 100
