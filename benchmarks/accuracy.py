@@ -98,7 +98,7 @@ def liquid_model(X_train, y_train, X_test):
     test_features = liquid.transform(X_test)
     liquid_s = time.perf_counter() - start
     start = time.perf_counter()
-    predicted = clf._default_readout().fit(train_features, y_train).predict(test_features)
+    predicted = clf._default_readout(liquid).fit(train_features, y_train).predict(test_features)
     return predicted, liquid_s, time.perf_counter() - start
 
 

@@ -46,13 +46,37 @@ def _check_alphas(alphas) -> np.ndarray:
     return values
 
 
-def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
+def _check_column_scales(column_scales) -> np.ndarray:
+    values = np.asarray(column_scales, dtype=np.float64).ravel()
+    if values.size == 0 or not np.all(np.isfinite(values)) or np.any(values <= 0):
+        raise ValueError(f"column_scales must be a non-empty list of positive finite factors, got {column_scales!r}")
+    return values
+
+
+def _check_scaled_columns(scaled_columns, n_features: int) -> np.ndarray:
+    """``scaled_columns`` (column indices or None) as a boolean mask over the features."""
+    mask = np.zeros(n_features, dtype=bool)
+    if scaled_columns is None:
+        return mask
+    indices = np.asarray(scaled_columns).ravel()
+    if indices.size and (indices.dtype.kind not in "iu" or indices.min() < 0 or indices.max() >= n_features):
+        raise ValueError(f"scaled_columns must be indices of X's {n_features} columns, got {scaled_columns!r}")
+    mask[indices] = True
+    return mask
+
+
+def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray,
+              column_weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, float, np.ndarray]:
     """Ridge on centred copies of ``X`` (n, p) and ``Y`` (n, t) with the penalty of least LOO error.
 
+    ``column_weights`` (p,) multiplies the columns before the fit (a per-column prior scale under the
+    one penalty); the returned coefficients apply to the unweighted ``X``.
     Returns ``(coef (p, t), intercept (t,), alpha, loo_mse per alpha)``.
     """
     varying = np.ptp(X, axis=0) > 0
     Xc = X[:, varying].astype(np.float64, copy=False)  # a copy (boolean index), centred in place: one copy of X
+    if column_weights is not None:
+        Xc *= column_weights[varying]
     x_mean, y_mean = Xc.mean(axis=0), Y.mean(axis=0)
     Xc -= x_mean
     Yc = Y - y_mean
@@ -87,17 +111,32 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray) -> tuple[np.ndar
         best = int(np.argmin(errors))
         inverse = 1.0 / (eigenvalues + alphas[best])
         weights = V @ (inverse[:, None] * ZtY)
+    intercept = y_mean - x_mean @ weights
+    if column_weights is not None:
+        weights *= column_weights[varying][:, None]
     coef = np.zeros((X.shape[1], Y.shape[1]))
     coef[varying] = weights
-    return coef, y_mean - x_mean @ weights, float(alphas[best]), errors
+    return coef, intercept, float(alphas[best]), errors
 
 
 class _GramRidgeCV(BaseEstimator):
-    def __init__(self, alphas=DEFAULT_ALPHAS):
+    def __init__(self, alphas=DEFAULT_ALPHAS, scaled_columns=None, column_scales=(1.0,)):
         self.alphas = alphas
+        self.scaled_columns = scaled_columns
+        self.column_scales = column_scales
 
     def _solve(self, X: np.ndarray, Y: np.ndarray) -> None:
-        self.coef_, self.intercept_, self.alpha_, self.loo_errors_ = loo_ridge(X, Y, _check_alphas(self.alphas))
+        alphas, scales = _check_alphas(self.alphas), _check_column_scales(self.column_scales)
+        scaled = _check_scaled_columns(self.scaled_columns, X.shape[1])
+        if not scaled.any():
+            scales = scales[:1]
+        best = None
+        for scale in scales:  # the first of equally good scales wins
+            fit = loo_ridge(X, Y, alphas, np.where(scaled, scale, 1.0) if scale != 1.0 else None)
+            if best is None or fit[3].min() < best[0][3].min():
+                best = fit, scale
+        (self.coef_, self.intercept_, self.alpha_, self.loo_errors_), self.column_scale_ = best
+        self.column_scale_ = float(self.column_scale_)
 
     def _linear(self, X) -> np.ndarray:
         check_is_fitted(self, "coef_")
@@ -112,15 +151,25 @@ class GramRidgeCV(RegressorMixin, _GramRidgeCV):
     ----------
     alphas : sequence of float, default=DEFAULT_ALPHAS
         Penalties to choose from.
+    scaled_columns : sequence of int or None, default=None
+        Columns whose weight against the others is chosen with the penalty.
+    column_scales : sequence of float, default=(1.0,)
+        Factors tried on ``scaled_columns`` (one Gram matrix and
+        eigendecomposition each): under one penalty, a larger factor is a
+        weaker prior on those columns. The pair of factor and penalty with
+        the least leave-one-out error wins.
 
     Attributes
     ----------
     coef_ : ndarray (n_features,) or (n_features, n_targets)
+        Coefficients of the unscaled features.
     intercept_ : float or ndarray (n_targets,)
     alpha_ : float
         The chosen penalty.
+    column_scale_ : float
+        The chosen factor of ``scaled_columns``.
     loo_errors_ : ndarray (n_alphas,)
-        Mean squared leave-one-out residual of every penalty.
+        Mean squared leave-one-out residual of every penalty, at the chosen factor.
     """
 
     def __sklearn_tags__(self):
@@ -149,6 +198,9 @@ class GramRidgeClassifierCV(ClassifierMixin, _GramRidgeCV):
     Parameters
     ----------
     alphas : sequence of float, default=DEFAULT_ALPHAS
+    scaled_columns : sequence of int or None, default=None
+    column_scales : sequence of float, default=(1.0,)
+        As in :class:`GramRidgeCV`.
 
     Attributes
     ----------
@@ -157,6 +209,7 @@ class GramRidgeClassifierCV(ClassifierMixin, _GramRidgeCV):
         One column per class (a single column for two classes).
     intercept_ : ndarray (n_outputs,)
     alpha_ : float
+    column_scale_ : float
     loo_errors_ : ndarray (n_alphas,)
     """
 

@@ -43,8 +43,42 @@ def test_constant_columns_are_left_out_with_zero_weight(n, p):
     assert np.all(constant.coef_ == 0.0) and np.allclose(constant.predict(np.zeros((2, 3))), 4.5)
 
 
+@pytest.mark.parametrize("n, p", [(120, 400), (400, 120)])
+def test_column_scale_is_chosen_with_the_penalty_by_loo_error(n, p):
+    """Scaling some columns by s is ridge on the scaled matrix; the coefficients apply to the unscaled one."""
+    X, labels, _ = _problem(n, p, 4)
+    X[:, : p // 2] *= 0.05  # half the columns carry their signal at a twentieth of the scale
+    columns = np.arange(p // 2)
+    chooser = GramRidgeClassifierCV(scaled_columns=columns, column_scales=(1.0, 20.0)).fit(X, labels)
+    fits = {s: GramRidgeClassifierCV().fit(np.where(np.arange(p) < p // 2, s, 1.0) * X, labels) for s in (1.0, 20.0)}
+    best = min(fits, key=lambda s: fits[s].loo_errors_.min())
+    assert chooser.column_scale_ == best
+    assert chooser.alpha_ == fits[best].alpha_ and chooser.loo_errors_.min() == pytest.approx(fits[best].loo_errors_.min())
+    scaled_X = np.where(np.arange(p) < p // 2, best, 1.0) * X
+    theirs = RidgeClassifierCV(alphas=DEFAULT_ALPHAS).fit(scaled_X, labels)
+    np.testing.assert_allclose(chooser.decision_function(X), theirs.decision_function(scaled_X), atol=1e-8)
+    plain = GramRidgeClassifierCV(column_scales=(1.0, 20.0)).fit(X, labels)  # nothing to scale: one fit
+    assert plain.column_scale_ == 1.0 and plain.alpha_ == fits[1.0].alpha_
+
+
+def test_default_readout_weighs_the_count_columns(temporal_order):
+    from liquid import LSMClassifier
+    from liquid.estimators import COUNT_SCALES
+
+    X, y = temporal_order
+    clf = LSMClassifier(n_neurons=60, random_state=0).fit(X, y)
+    names = clf.liquid_.get_feature_names_out()
+    counted = np.array([name.startswith("counts") for name in names])
+    assert counted.any() and not counted.all()
+    np.testing.assert_array_equal(clf.readout_.scaled_columns, np.flatnonzero(counted))
+    assert clf.readout_.column_scale_ in COUNT_SCALES
+
+
 @pytest.mark.parametrize("kwargs, match", [
     (dict(alphas=[]), "alphas"), (dict(alphas=[1.0, -1.0]), "alphas"), (dict(alphas=[np.nan]), "alphas"),
+    (dict(column_scales=[]), "column_scales"), (dict(column_scales=[1.0, 0.0]), "column_scales"),
+    (dict(scaled_columns=[0, 5]), "scaled_columns"), (dict(scaled_columns=[-1]), "scaled_columns"),
+    (dict(scaled_columns=[0.5]), "scaled_columns"),
 ])
 def test_bad_parameters_are_named(kwargs, match):
     X, labels, _ = _problem(30, 5, 2)
