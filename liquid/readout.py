@@ -37,6 +37,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 #: Penalties searched by default (also by the estimators' default readouts): 1e-3 ... 1e4.
 DEFAULT_ALPHAS = tuple(np.logspace(-3, 4, 15))
+#: Rows (evenly spaced) on which a column factor is chosen when there are more: the factor is a coarse
+#: choice, and each try costs an eigendecomposition of the rows' Gram matrix.
+SCALE_CHOICE_ROWS = 2000
 
 
 def _check_alphas(alphas) -> np.ndarray:
@@ -130,13 +133,20 @@ class _GramRidgeCV(BaseEstimator):
         scaled = _check_scaled_columns(self.scaled_columns, X.shape[1])
         if not scaled.any():
             scales = scales[:1]
+        # Many rows: the factor is chosen on evenly spaced rows (each try costs an eigendecomposition of
+        # their Gram matrix), then the penalty on all of them.
+        subset = scales.size > 1 and X.shape[0] > SCALE_CHOICE_ROWS
+        rows = np.linspace(0, X.shape[0] - 1, SCALE_CHOICE_ROWS).astype(int) if subset else slice(None)
         best = None
-        for scale in scales:  # the first of equally good scales wins
-            fit = loo_ridge(X, Y, alphas, np.where(scaled, scale, 1.0) if scale != 1.0 else None)
+        for scale in scales:  # the first of equally good factors wins
+            fit = loo_ridge(X[rows], Y[rows], alphas, np.where(scaled, scale, 1.0) if scale != 1.0 else None)
             if best is None or fit[3].min() < best[0][3].min():
-                best = fit, scale
-        (self.coef_, self.intercept_, self.alpha_, self.loo_errors_), self.column_scale_ = best
-        self.column_scale_ = float(self.column_scale_)
+                best = fit, float(scale)
+        fit, self.column_scale_ = best
+        if subset:
+            weights = np.where(scaled, self.column_scale_, 1.0) if self.column_scale_ != 1.0 else None
+            fit = loo_ridge(X, Y, alphas, weights)
+        self.coef_, self.intercept_, self.alpha_, self.loo_errors_ = fit
 
     def _linear(self, X) -> np.ndarray:
         check_is_fitted(self, "coef_")
@@ -157,7 +167,9 @@ class GramRidgeCV(RegressorMixin, _GramRidgeCV):
         Factors tried on ``scaled_columns`` (one Gram matrix and
         eigendecomposition each): under one penalty, a larger factor is a
         weaker prior on those columns. The pair of factor and penalty with
-        the least leave-one-out error wins.
+        the least leave-one-out error wins; beyond ``SCALE_CHOICE_ROWS``
+        rows, the factor is chosen on that many evenly spaced rows and the
+        penalty on all.
 
     Attributes
     ----------

@@ -61,6 +61,21 @@ def test_column_scale_is_chosen_with_the_penalty_by_loo_error(n, p):
     assert plain.column_scale_ == 1.0 and plain.alpha_ == fits[1.0].alpha_
 
 
+def test_column_scale_of_many_rows_is_chosen_on_evenly_spaced_rows(monkeypatch):
+    import liquid.readout
+
+    X, labels, _ = _problem(200, 300, 4, seed=1)
+    X[:, :150] *= 0.05
+    monkeypatch.setattr(liquid.readout, "SCALE_CHOICE_ROWS", 80)
+    rows = np.linspace(0, 199, 80).astype(int)
+    chooser = GramRidgeClassifierCV(scaled_columns=np.arange(150), column_scales=(1.0, 20.0)).fit(X, labels)
+    on_rows = {s: GramRidgeClassifierCV().fit(np.where(np.arange(300) < 150, s, 1.0) * X[rows], labels[rows])
+               for s in (1.0, 20.0)}
+    assert chooser.column_scale_ == min(on_rows, key=lambda s: on_rows[s].loo_errors_.min())
+    full = GramRidgeClassifierCV().fit(np.where(np.arange(300) < 150, chooser.column_scale_, 1.0) * X, labels)
+    assert chooser.alpha_ == full.alpha_  # the penalty is chosen on every row
+
+
 def test_default_readout_weighs_the_count_columns(temporal_order):
     from liquid import LSMClassifier
     from liquid.estimators import COUNT_SCALES
