@@ -342,7 +342,8 @@ def events_to_counts(
     duration : float
         Length of the spike train (ms).
     frame_duration : float
-        Width of a frame (ms); use the liquid's ``frame_duration``.
+        Width of a frame (ms); give the liquid the same ``frame_duration``
+        (its default ``"auto"`` may hold the frames of short sequences longer).
     """
     check_number("n_channels", n_channels, 1, high=MAX_ENCODED_CHANNELS, integer=True)
     check_number("duration", duration, 0.0, low_inclusive=False)

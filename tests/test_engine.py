@@ -51,7 +51,7 @@ def test_features_are_consistent_with_the_raster(temporal_order):
     # the first block of features is time scale 1, the sequence as it is (the raster's)
     counts, rate, latency = features[:240].reshape(4, 60), features[240:300], features[300:360]
     raster, _ = lsm.raster(x)
-    duration = x.shape[0] * lsm.frame_duration
+    duration = x.shape[0] * lsm.frame_duration_
     per_neuron = np.bincount(raster["neuron"], minlength=60)
     np.testing.assert_array_equal(counts.sum(axis=0), per_neuron)
     np.testing.assert_allclose(rate, per_neuron * 1000.0 / duration)
@@ -68,7 +68,7 @@ def test_filtered_state_is_the_exponential_filter_of_the_raster():
     lsm = LiquidStateMachine(n_neurons=50, features=FilteredState(tau=20.0, n_points=1, voltage=False),
                              time_scales=(1,), random_state=0).fit([x])
     raster, _ = lsm.raster(x)
-    end = x.shape[0] * lsm.frame_duration
+    end = x.shape[0] * lsm.frame_duration_
     expected = np.zeros(50)
     np.add.at(expected, raster["neuron"].to_numpy(), np.exp(-(end - raster["time"].to_numpy()) / 20.0))
     np.testing.assert_allclose(lsm.transform([x])[0], expected, rtol=1e-9)
@@ -173,7 +173,7 @@ def test_delta_encoder_counts_threshold_crossings():
 def test_spike_events_as_input():
     counts = events_to_counts([0.5, 3.0, 12.0, 12.5], [0, 1, 1, 1], n_channels=2, duration=20.0, frame_duration=10.0)
     np.testing.assert_array_equal(counts, [[1, 1], [0, 2]])
-    lsm = LiquidStateMachine(n_neurons=50, encoder=SpikeEncoder(), random_state=0)
+    lsm = LiquidStateMachine(n_neurons=50, encoder=SpikeEncoder(), frame_duration=10.0, random_state=0)
     assert lsm.fit_transform([counts, counts * 2]).shape == (2, 50 * 15)  # 2 frames: the finest scale only
     with pytest.raises(ValueError, match="spike times"):
         events_to_counts([25.0], [0], n_channels=1, duration=20.0, frame_duration=10.0)
@@ -190,7 +190,7 @@ def test_raster_is_a_tidy_event_list(temporal_order):
     assert list(raster.columns) == ["time", "neuron"]
     assert raster["time"].is_monotonic_increasing
     assert raster["neuron"].between(0, 99).all()
-    n_steps = int(X[0].shape[0] * lsm.frame_duration / lsm.dt)
+    n_steps = int(X[0].shape[0] * lsm.frame_duration_ / lsm.dt)
     assert traces.shape == (n_steps, 2)
     assert traces.max() < lsm.reservoir_.consts.v_thresh
     with pytest.raises(ValueError, match="trace_neurons"):
@@ -210,6 +210,7 @@ def test_synaptic_delays_shift_the_response():
             input_fraction=1.0,
             delay_exc=delay,
             max_delay=None,
+            frame_duration=10.0,
             random_state=0,
         )
         with pytest.warns(LiquidActivityWarning):  # two hair-trigger neurons
