@@ -39,7 +39,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 DEFAULT_ALPHAS = tuple(np.logspace(-3, 4, 15))
 #: Rows (evenly spaced) on which a column factor is chosen when there are more: the factor is a coarse
 #: choice, and each try costs an eigendecomposition of the rows' Gram matrix.
-SCALE_CHOICE_ROWS = 2000
+SCALE_CHOICE_ROWS = 1000
 
 
 def _check_alphas(alphas) -> np.ndarray:
