@@ -42,18 +42,12 @@ DEFAULT_ALPHAS = tuple(np.logspace(-3, 4, 15))
 SCALE_CHOICE_ROWS = 1000
 
 
-def _check_alphas(alphas) -> np.ndarray:
-    values = np.asarray(alphas, dtype=np.float64).ravel()
-    if values.size == 0 or not np.all(np.isfinite(values)) or np.any(values <= 0):
-        raise ValueError(f"alphas must be a non-empty list of positive finite penalties, got {alphas!r}")
-    return values
-
-
-def _check_column_scales(column_scales) -> np.ndarray:
-    values = np.asarray(column_scales, dtype=np.float64).ravel()
-    if values.size == 0 or not np.all(np.isfinite(values)) or np.any(values <= 0):
-        raise ValueError(f"column_scales must be a non-empty list of positive finite factors, got {column_scales!r}")
-    return values
+def _check_positive(name: str, values, what: str) -> np.ndarray:
+    """``values`` as a 1-D float array; ValueError naming ``name`` unless non-empty, finite and positive."""
+    array = np.asarray(values, dtype=np.float64).ravel()
+    if array.size == 0 or not np.all(np.isfinite(array)) or np.any(array <= 0):
+        raise ValueError(f"{name} must be a non-empty list of positive finite {what}, got {values!r}")
+    return array
 
 
 def _check_scaled_columns(scaled_columns, n_features: int) -> np.ndarray:
@@ -129,7 +123,8 @@ class _GramRidgeCV(BaseEstimator):
         self.column_scales = column_scales
 
     def _solve(self, X: np.ndarray, Y: np.ndarray) -> None:
-        alphas, scales = _check_alphas(self.alphas), _check_column_scales(self.column_scales)
+        alphas = _check_positive("alphas", self.alphas, "penalties")
+        scales = _check_positive("column_scales", self.column_scales, "factors")
         scaled = _check_scaled_columns(self.scaled_columns, X.shape[1])
         if not scaled.any():
             scales = scales[:1]
