@@ -98,8 +98,9 @@ def test_large_column_length_scale_is_bounded_by_the_grid(X):
 def test_numpy_scalars_are_numbers(X):
     lsm = LiquidStateMachine(np.int64(50), input_scale=np.float32(5.0), features=FilteredState(tau=np.float32(20)),
                              random_state=0)
-    # traces and potentials at 5 points, for each time scale the sequences are long enough for
-    assert lsm.fit_transform(X).shape == (6, len(lsm.time_scales_) * 50 * 10)
+    # traces and potentials at 5 points; 20 timesteps hold 4 blocks of 4 but not of 16: scales 1 and 4
+    assert lsm.fit_transform(X).shape == (6, 2 * 50 * 10)
+    assert lsm.time_scales_ == (1, 4)
 
 
 # -- silent garbage: named regressions ----------------------------------------------------------
