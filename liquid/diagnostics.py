@@ -35,7 +35,7 @@ def _states(lsm, sequences: list[np.ndarray], n_points: int, tau: float, seeds=N
     drives = [lsm.encoder_.encode(s) for s in sequences]
     seeds = lsm._sample_seeds(sequences) if seeds is None else np.asarray(seeds, dtype=np.int64)
     out = lsm.reservoir_.run(drives, lsm.encoder_.mode, seeds, 0, n_points, tau, effective_n_jobs(lsm.n_jobs))
-    return out["state"].transpose(0, 2, 1)
+    return out["state"]
 
 
 def _random_inputs(lsm, n: int, n_frames: int, rng) -> list[np.ndarray]:

@@ -424,37 +424,42 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
 
     def _simulate(self, sequences: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Features (n_samples, n_features) of every time scale; spike totals (S, N) and durations (S,)
-        in ms of the first scale (the activity statistics describe it)."""
-        self._check_feature_memory(self.extractors_, len(sequences) * len(self.time_scales_))
-        views = [self._simulate_view([coarsen(seq, scale) for seq in sequences]) for scale in self.time_scales_]
-        return np.hstack([features for features, _, _ in views]), views[0][1], views[0][2]
+        in ms of the first scale (the activity statistics describe it).
 
-    def _simulate_view(self, sequences: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        drives = [self.encoder_.encode(seq) for seq in sequences]
+        The views of all scales go through the liquid in one batch: one pool of threads shares the
+        long fine views and the short coarse ones, rather than idling at the end of each scale."""
+        self._check_feature_memory(self.extractors_, len(sequences) * len(self.time_scales_))
+        views = [coarsen(seq, scale) for scale in self.time_scales_ for seq in sequences]
         by_kind = {e.kind: e for e in self.extractors_}
         counts, state = by_kind.get("counts"), by_kind.get("state")
         out = self._run(
-            drives,
-            self._sample_seeds(sequences),
+            [self.encoder_.encode(view) for view in views],
+            self._sample_seeds(views),
             n_bins=counts.n_bins if counts else 0,
             n_points=state.n_points if state else 0,
             tau_state=state.tau if state else 1.0,
             n_threads=effective_n_jobs(self.n_jobs),
             voltage=bool(state.voltage) if state else False,
         )
-        frame_counts = np.array([seq.shape[0] for seq in sequences], dtype=np.float64)
+        n_samples, n_scales = len(sequences), len(self.time_scales_)
+        frame_counts = np.array([view.shape[0] for view in views], dtype=np.float64)
         duration_ms = frame_counts * self.reservoir_.steps_per_frame * self.reservoir_.dt
-        n_samples = len(sequences)
         blocks = []
         for extractor in self.extractors_:
             if extractor.kind in ("counts", "state"):
-                # (S, N, K) -> (S, K * N): all neurons at time 0, then at time 1, ...
-                blocks.append(out[extractor.kind].transpose(0, 2, 1).reshape(n_samples, -1))
+                blocks.append(out[extractor.kind])  # (S, K, N): all neurons at time 0, then at time 1, ...
             elif extractor.kind == "rate":
                 blocks.append(out["total"] * (1000.0 / duration_ms[:, None]))
             else:
                 blocks.append(out["latency"])
-        return np.hstack(blocks), out["total"], duration_ms
+        # Rows of ``out`` are (scale, sample): each scale's features go side by side.
+        blocks = [block.reshape(n_scales, n_samples, -1) for block in blocks]
+        features = np.empty((n_samples, n_scales, sum(block.shape[2] for block in blocks)))
+        start = 0
+        for block in blocks:
+            features[:, :, start:start + block.shape[2]] = block.transpose(1, 0, 2)
+            start += block.shape[2]
+        return features.reshape(n_samples, -1), out["total"][:n_samples], duration_ms[:n_samples]
 
     def _run(self, drives: list[np.ndarray], seeds: np.ndarray, **options) -> dict[str, np.ndarray]:
         """``Reservoir.run``; with ``verbose``, in up to 10 parts with a progress line after each

@@ -248,14 +248,15 @@ def _decay(powers, decay_state, elapsed):
 
 @njit(cache=True)
 def _read_state(trace, trace_step, global_step, powers, decay_state, v, out, point):
-    """Filtered state at ``global_step``: each trace decays lazily from its last spike. When ``out``
-    has twice as many rows as there are neurons, the membrane potentials (mV) fill the second half."""
+    """Filtered state at ``global_step`` into row ``point`` of ``out``: each trace decays lazily from
+    its last spike. When ``out`` has twice as many columns as there are neurons, the membrane
+    potentials (mV) fill the second half."""
     n_neurons = trace.shape[0]
     for n in range(n_neurons):
-        out[n, point] = trace[n] * _decay(powers, decay_state, global_step - trace_step[n])
-    if out.shape[0] == 2 * n_neurons:
+        out[point, n] = trace[n] * _decay(powers, decay_state, global_step - trace_step[n])
+    if out.shape[1] == 2 * n_neurons:
         for n in range(n_neurons):
-            out[n_neurons + n, point] = v[n]
+            out[point, n_neurons + n] = v[n]
 
 
 @njit(cache=True)
@@ -317,8 +318,9 @@ def simulate_sample(
     seed : int
         Key of the sample's random numbers (Poisson input, noise); draws are
         indexed by the global step, so they do not depend on chunking.
-    counts_out : (N, n_bins), state_out : (N or 2N, n_points), total_out, latency_out : (N,)
-        Outputs; with 2N rows, ``state_out`` also gets the membrane potentials. ``latency_out`` is the first-spike time (ms), or the sample
+    counts_out : (n_bins, N), state_out : (n_points, N or 2N), total_out, latency_out : (N,)
+        Outputs, one row per bin or readout point (the features' layout: all neurons at one time,
+        then the next); with 2N columns, ``state_out`` also gets the membrane potentials. ``latency_out`` is the first-spike time (ms), or the sample
         duration for neurons that never fire.
     trace_neurons : (k,) int64 or None
         Record: return the spike raster as (step, neuron) arrays and the
@@ -491,7 +493,7 @@ def simulate_sample(
                     trace_step[n] = global_step
                 total_out[n] += 1.0
                 if n_bins > 0:
-                    counts_out[n, bin_index] += 1.0
+                    counts_out[bin_index, n] += 1.0
                 if latency_out[n] < 0.0:
                     latency_out[n] = (step + 1) * dt
                 arrival = slot + out_delay[n]  # 1 <= delay < n_slots: one wrap at most, never this slot

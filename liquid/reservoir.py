@@ -6,6 +6,7 @@ kernels. The estimators in ``liquid.estimators`` do validation and bookkeeping.
 """
 from __future__ import annotations
 
+import os
 import sys
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -166,9 +167,9 @@ class Reservoir:
     ) -> dict[str, np.ndarray]:
         """Simulate a batch; return per-sample accumulators.
 
-        Returns a dict with ``counts`` (S, N, n_bins), ``state`` (S, N,
-        n_points; with ``voltage`` (S, 2N, n_points), the membrane potentials
-        in mV after the filtered traces), ``total`` (S, N) spike totals and
+        Returns a dict with ``counts`` (S, n_bins, N), ``state`` (S, n_points,
+        N; with ``voltage`` (S, n_points, 2N), the membrane potentials in mV
+        after the filtered traces), ``total`` (S, N) spike totals and
         ``latency`` (S, N) in ms.
         With ``learning=(learn, stdp_constants)`` (see ``liquid.plasticity``)
         it also returns each sample's STDP weight changes ``dw_rec`` (S,
@@ -191,8 +192,8 @@ class Reservoir:
         np.cumsum([d.shape[0] for d in drives], out=frame_offsets[1:])
         stacked = np.ascontiguousarray(np.concatenate(drives, axis=0), dtype=np.float64)
         out = {
-            "counts": np.zeros((n_samples, n, n_bins)),
-            "state": np.zeros((n_samples, (2 if voltage else 1) * n, n_points)),
+            "counts": np.zeros((n_samples, n_bins, n)),
+            "state": np.zeros((n_samples, n_points, (2 if voltage else 1) * n)),
             "total": np.zeros((n_samples, n)),
             "latency": np.zeros((n_samples, n)),
         }
@@ -211,13 +212,12 @@ class Reservoir:
         # are fixed above, so the result does not depend on the number of threads.
         n_threads = max(1, min(int(n_threads), n_groups))
         n_tasks = 1 if n_threads == 1 else min(n_groups, 8 * n_threads)
-        bounds = np.linspace(0, n_groups, n_tasks + 1).round().astype(np.int64)
+        bounds = _equal_work_bounds(frame_offsets[group_offsets], n_tasks)
         with _compile_notice():
             if n_tasks == 1:
                 simulate_batch(*arguments, 0, n_groups)
             else:
-                with ThreadPoolExecutor(n_threads) as pool:
-                    list(pool.map(lambda a, b: simulate_batch(*arguments, a, b), bounds[:-1], bounds[1:]))
+                list(_thread_pool(n_threads).map(lambda a, b: simulate_batch(*arguments, a, b), bounds[:-1], bounds[1:]))
         return out
 
     def new_state(self) -> tuple:
@@ -239,10 +239,10 @@ class Reservoir:
         if not self._is_state(state):
             raise ValueError("state is not a streaming state of this liquid; start one with new_state()")
         n_frames = drive.shape[0]
-        state_out = np.zeros(((2 if voltage else 1) * self.n_neurons, n_frames))
+        state_out = np.zeros((n_frames, (2 if voltage else 1) * self.n_neurons))
         self._simulate_one(drive, mode, seed, n_points=n_frames, tau_state=tau_state, state_out=state_out,
                            carry=state)
-        return state_out.T
+        return state_out
 
     def _is_state(self, state) -> bool:
         n, n_slots = self.n_neurons, self.n_slots
@@ -322,8 +322,8 @@ class Reservoir:
             n_points,
             np.exp(-self.dt / tau_state),
             int(seed),
-            np.zeros((n, 0)),
-            state_out if state_out is not None else np.zeros((n, 0)),
+            np.zeros((0, n)),
+            state_out if state_out is not None else np.zeros((0, n)),
             np.zeros(n),
             np.zeros(n),
             trace_neurons,
@@ -333,6 +333,32 @@ class Reservoir:
             np.zeros(0),
             carry if carry is not None else fresh_carry(),
         )
+
+
+_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}
+_pools_lock = threading.Lock()
+
+
+def _thread_pool(n_threads: int) -> ThreadPoolExecutor:
+    """A pool of ``n_threads`` kept for later batches: starting threads costs milliseconds, as much as
+    simulating a short batch. Keyed by process id, since a forked child inherits no threads."""
+    key = (os.getpid(), n_threads)
+    with _pools_lock:
+        if key not in _pools:
+            _pools[key] = ThreadPoolExecutor(n_threads, thread_name_prefix="liquid")
+        return _pools[key]
+
+
+def _equal_work_bounds(work_offsets: np.ndarray, n_tasks: int) -> np.ndarray:
+    """Task boundaries (group indices, first 0, last n_groups) that split the groups into up to
+    ``n_tasks`` contiguous runs of about equal work; ``work_offsets`` (n_groups + 1,) is the
+    cumulative work (frames) before each group. Samples of very different lengths (a batch of
+    fine and coarse views) then keep every thread busy to the end."""
+    n_groups = work_offsets.shape[0] - 1
+    total = work_offsets[-1] - work_offsets[0]
+    targets = work_offsets[0] + total * np.arange(1, n_tasks) / n_tasks
+    inner = np.searchsorted(work_offsets, targets, side="left")
+    return np.unique(np.concatenate([[0], np.clip(inner, 1, n_groups - 1), [n_groups]])).astype(np.int64)
 
 
 @contextmanager

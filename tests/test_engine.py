@@ -257,3 +257,15 @@ def test_streaming_states_are_checked_before_they_reach_the_kernel():
     for bad in bad_states:
         with pytest.raises(ValueError, match="not a streaming state"):
             res.stream(drive, lsm.encoder_.mode, 0, bad, 30.0)
+
+
+def test_thread_tasks_split_the_work_evenly():
+    from liquid.reservoir import _equal_work_bounds
+
+    # 20 long samples (100 frames) then 20 short ones (25): four tasks of about equal frames.
+    offsets = np.concatenate([[0], np.cumsum([100] * 20 + [25] * 20)])
+    bounds = _equal_work_bounds(offsets, 4)
+    assert bounds[0] == 0 and bounds[-1] == 40 and np.all(np.diff(bounds) > 0)
+    work = np.diff(offsets[bounds])
+    assert len(work) == 4 and work.max() <= offsets[-1] / 4 + 100  # within one sample of an equal share
+    assert np.array_equal(_equal_work_bounds(offsets[:2], 4), [0, 1])  # one group: one task
