@@ -50,7 +50,7 @@ def _prefetch(typingctx, array, index):
     return types.void(array, index), codegen
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _inject_spikes(channel, count, in_indptr, in_indices, in_weights, i_exc, i_inh, merged):
     for k in range(in_indptr[channel], in_indptr[channel + 1]):
         w = in_weights[k] * count
@@ -111,7 +111,7 @@ _MIX2 = np.uint64(0x94D049BB133111EB)
 _TO_UNIT = 1.0 / 9007199254740992.0  # 2**-53
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _uniform(key, counter):
     """A uniform number in [0, 1): draw ``counter`` of stream ``key`` (both uint64)."""
     x = key + counter * _GOLDEN
@@ -121,7 +121,7 @@ def _uniform(key, counter):
     return float(x >> np.uint64(11)) * _TO_UNIT
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _normal(key, counter):
     """A standard normal number (Box-Muller on two counter-based uniforms)."""
     u1 = _uniform(key, np.uint64(2) * counter)
@@ -168,7 +168,7 @@ def new_carry(v_init: np.ndarray, n_slots: int) -> tuple:
     )
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _update_merged(v, i_syn, i_in, refractory_left, c):
     """One step of every neuron, one synaptic current (equal E/I time constants), no adaptation or noise."""
     for n in range(v.shape[0]):
@@ -179,21 +179,7 @@ def _update_merged(v, i_syn, i_in, refractory_left, c):
         i_syn[n] = current * c.decay_exc
 
 
-@njit(cache=True)
-def _update_split(v, i_exc, i_inh, i_in, refractory_left, c):
-    """One step of every neuron with separate excitatory / inhibitory currents, no adaptation or noise."""
-    for n in range(v.shape[0]):
-        current_exc = i_exc[n]
-        current_inh = i_inh[n]
-        v_free = (c.v_rest + (v[n] - c.v_rest) * c.decay_m + i_in[n] * c.gain_const
-                  + current_exc * c.prop_exc + current_inh * c.prop_inh)
-        v[n] = c.v_reset if refractory_left[n] > 0 else v_free
-        refractory_left[n] = max(refractory_left[n] - 1, 0)
-        i_exc[n] = current_exc * c.decay_exc
-        i_inh[n] = current_inh * c.decay_inh
-
-
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _update_heterogeneous(v, i_exc, i_inh, i_in, refractory_left, c, propagators):
     """One step of every neuron with its own membrane time constant (``propagators`` (4, N)), separate
     excitatory / inhibitory currents, no adaptation or noise (branch-free: it vectorises)."""
@@ -209,7 +195,7 @@ def _update_heterogeneous(v, i_exc, i_inh, i_in, refractory_left, c, propagators
         i_inh[n] = current_inh * c.decay_inh
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _update_full(v, i_exc, i_inh, i_adapt, i_in, refractory_left, c, propagators,
                  noise_key, global_step):
     """One step of every neuron with every model feature: per-neuron membrane time constants
@@ -238,7 +224,7 @@ def _update_full(v, i_exc, i_inh, i_adapt, i_in, refractory_left, c, propagators
 _DECAY_TABLE = 1024
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _decay(powers, decay_state, elapsed):
     """``decay_state ** elapsed``, from the table of powers when it is short enough."""
     if elapsed < powers.shape[0]:
@@ -246,17 +232,17 @@ def _decay(powers, decay_state, elapsed):
     return decay_state**elapsed
 
 
-@njit(cache=True)
-def _read_state(trace, trace_step, global_step, powers, decay_state, v, out, point):
-    """Filtered state at ``global_step`` into row ``point`` of ``out``: each trace decays lazily from
-    its last spike. When ``out`` has twice as many columns as there are neurons, the membrane
-    potentials (mV) fill the second half."""
+@njit(cache=True, inline="always")
+def _read_state(trace, trace_step, global_step, powers, decay_state, v, out):
+    """Filtered state at ``global_step`` into the row ``out``: each trace decays lazily from its last
+    spike. When ``out`` is twice as long as there are neurons, the membrane potentials (mV) fill
+    the second half."""
     n_neurons = trace.shape[0]
     for n in range(n_neurons):
-        out[point, n] = trace[n] * _decay(powers, decay_state, global_step - trace_step[n])
-    if out.shape[1] == 2 * n_neurons:
+        out[n] = trace[n] * _decay(powers, decay_state, global_step - trace_step[n])
+    if out.shape[0] == 2 * n_neurons:
         for n in range(n_neurons):
-            out[point, n_neurons + n] = v[n]
+            out[n_neurons + n] = v[n]
 
 
 @njit(cache=True)
@@ -305,9 +291,9 @@ def simulate_sample(
     consts : KernelConstants
         Exact one-step propagators of the neuron model.
     propagators : (4, N) float64 or None
-        Per-neuron propagators (decay_m, gain_const, prop_exc, prop_inh) of
-        neurons with their own membrane time constants; None: the scalars in
-        ``consts``.
+        Per-neuron propagators (decay_m, gain_const, prop_exc, prop_inh);
+        None: the scalars in ``consts``, and without ``full`` one synaptic
+        current for both signs (equal synaptic constants: the caller's check).
     full : True or None
         True when adaptation or membrane noise is on. ``propagators`` and
         ``full`` choose the update loop; as None they let numba prune the
@@ -359,9 +345,8 @@ def simulate_sample(
     n_channels = drive.shape[1]
     n_steps = n_frames * steps_per_frame
     uniform_neurons = np.zeros((4, 0))  # _update_full's "no per-neuron propagators"
-    # Equal synaptic time constants (and the plain loop): one current carries both signs.
-    merged = (consts.prop_exc == consts.prop_inh and consts.decay_exc == consts.decay_inh and full is None
-              and propagators is None)
+    # The plain loop (equal synaptic time constants): one current carries both signs.
+    merged = full is None and propagators is None
 
     streaming = carry[0].shape[0] > 0
     if streaming:
@@ -463,10 +448,8 @@ def simulate_sample(
                                  global_step)
             elif propagators is not None:
                 _update_heterogeneous(v, i_exc, i_inh, i_in, refractory_left, consts, propagators)
-            elif merged:
-                _update_merged(v, i_exc, i_in, refractory_left, consts)
             else:
-                _update_split(v, i_exc, i_inh, i_in, refractory_left, consts)
+                _update_merged(v, i_exc, i_in, refractory_left, consts)
             if learn is not None:
                 for n in range(n_neurons):
                     x_pre[n] *= stdp.decay_plus
@@ -519,7 +502,7 @@ def simulate_sample(
                 for j in range(trace_neurons.shape[0]):
                     traces[step, j] = v[trace_neurons[j]]
             while next_point < n_points and point_steps[next_point] == step:
-                _read_state(trace, trace_step, global_step, powers, decay_state, v, state_out, next_point)
+                _read_state(trace, trace_step, global_step, powers, decay_state, v, state_out[next_point])
                 next_point += 1
 
     duration = n_steps * dt

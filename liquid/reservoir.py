@@ -140,9 +140,16 @@ class Reservoir:
     @property
     def update_variant(self) -> tuple:
         """The kernel's ``(propagators, full)`` arguments: per-neuron propagators or None, and True
-        when adaptation or noise is on, else None (see ``simulate_sample``)."""
+        when adaptation or noise is on, else None (see ``simulate_sample``). Without either, None
+        propagators select the kernel's one-current loop, so unequal excitatory and inhibitory
+        synaptic constants get the per-neuron loop with every neuron's propagators equal (the
+        same arithmetic; one loop fewer to compile)."""
+        c = self.consts
+        full = True if c.adapt_increment != 0.0 or c.noise_scale != 0.0 else None
         propagators = self.propagators if self.propagators.shape[1] > 0 else None
-        full = True if self.consts.adapt_increment != 0.0 or self.consts.noise_scale != 0.0 else None
+        if propagators is None and full is None and (c.prop_exc != c.prop_inh or c.decay_exc != c.decay_inh):
+            uniform = np.array([c.decay_m, c.gain_const, c.prop_exc, c.prop_inh])
+            propagators = np.ascontiguousarray(np.repeat(uniform[:, None], self.n_neurons, axis=1))
         return propagators, full
 
     def set_bias(self, bias: np.ndarray) -> None:
