@@ -76,6 +76,29 @@ def test_column_scale_of_many_rows_is_chosen_on_evenly_spaced_rows(monkeypatch):
     assert chooser.alpha_ == full.alpha_  # the penalty is chosen on every row
 
 
+@pytest.mark.parametrize("n, p", [(300, 200), (200, 300)])
+def test_large_problems_keep_the_leading_principal_directions(monkeypatch, n, p):
+    """Beyond LOW_RANK_ABOVE rows and columns, the ridge runs on the leading LOW_RANK directions of the
+    rows. On features of rank 20 (plus noise far below the penalties), 40 directions hold all of them: the
+    same model as the exact decomposition, up to the float32 sketch."""
+    import liquid.readout
+
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((n, 20)) @ rng.standard_normal((20, p)) + 1e-4 * rng.standard_normal((n, p))
+    labels = np.argmax(X @ rng.standard_normal((p, 3)) + 5.0 * rng.standard_normal((n, 3)), axis=1)
+    exact = GramRidgeClassifierCV().fit(X, labels)
+    monkeypatch.setattr(liquid.readout, "LOW_RANK_ABOVE", 100)
+    monkeypatch.setattr(liquid.readout, "LOW_RANK", 40)
+    low_rank = GramRidgeClassifierCV().fit(X, labels)
+    assert low_rank.alpha_ == exact.alpha_
+    np.testing.assert_allclose(low_rank.loo_errors_, exact.loo_errors_, rtol=1e-3)
+    np.testing.assert_allclose(low_rank.decision_function(X), exact.decision_function(X), atol=1e-3)
+    # Too few directions for the features: a different, worse fit, still a valid one.
+    monkeypatch.setattr(liquid.readout, "LOW_RANK", 5)
+    truncated = GramRidgeClassifierCV().fit(X, labels)
+    assert truncated.loo_errors_.min() > exact.loo_errors_.min() and np.all(np.isfinite(truncated.coef_))
+
+
 def test_default_readout_weighs_the_count_columns(temporal_order):
     from liquid import LSMClassifier
     from liquid.estimators import COUNT_SCALES
