@@ -82,7 +82,9 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray,
     """Ridge on centred copies of ``X`` (n, p) and ``Y`` (n, t) with the penalty of least LOO error.
 
     ``column_weights`` (p,) multiplies the columns before the fit (a per-column prior scale under the
-    one penalty); the returned coefficients apply to the unweighted ``X``.
+    one penalty); the returned coefficients apply to the unweighted ``X``. Beyond ``LOW_RANK_ABOVE``
+    rows and varying columns, the fit is restricted to the leading ``LOW_RANK`` principal directions
+    of the rows (see the module notes).
     Returns ``(coef (p, t), intercept (t,), alpha, loo_mse per alpha)``.
     """
     varying = np.ptp(X, axis=0) > 0
