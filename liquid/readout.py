@@ -31,7 +31,7 @@ costs several times the simulation, and the ridge is restricted to the
 leading ``LOW_RANK`` principal directions of the rows, found by a randomized
 sketch in ``O(n p LOW_RANK)``: the formulas above hold with ``Q`` the leading
 eigenvectors of ``X X^T`` (``H = Q diag(l / (l + a)) Q^T``). On PenDigits
-(7,494 x 10,177) the readout takes 5 s instead of 42 s, and accuracy moves
+(7,494 x 10,177) the readout takes 5-7 s instead of 42 s, and accuracy moves
 by 0.1-0.2 points.
 """
 from __future__ import annotations
