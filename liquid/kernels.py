@@ -430,9 +430,12 @@ def simulate_sample(
             n_arriving = queue_len[slot]
             for j in range(n_arriving):
                 if j + _PREFETCH_AHEAD < n_arriving:
-                    start = rec_indptr[queue[slot, j + _PREFETCH_AHEAD]]
-                    _prefetch(rec_indices, start)
-                    _prefetch(rec_weights, start)
+                    # Every cache line of a row two spikes ahead: beyond the caches (N >= 50,000) the
+                    # hardware prefetcher alone leaves most of a row's lines to miss.
+                    ahead = queue[slot, j + _PREFETCH_AHEAD]
+                    for k in range(rec_indptr[ahead], rec_indptr[ahead + 1], 8):
+                        _prefetch(rec_weights, k)
+                        _prefetch(rec_indices, k)
                 m = queue[slot, j]
                 current = current_of_inhibitory if is_inhibitory[m] else i_exc
                 for k in range(rec_indptr[m], rec_indptr[m + 1]):
