@@ -1,8 +1,10 @@
 """Spike delivery alone: how fast can any kernel add synapse rows into the currents, by N?
 
 The engine benchmark's last target asks the throughput per synaptic event at
-N = 50,000 and 100,000 to stay within 2x of N = 1,000. This script measures the
-floor under that: the bare delivery loop with no neuron model at all, on the
+N = 50,000 and 100,000 to stay within 2x of N = 1,000. This script measures how
+the memory system alone takes that fall: the bare delivery loop with no neuron
+model and no software prefetch (the engine's kernel prefetches every cache line
+of the rows two spikes ahead, and falls less than this loop), on the
 engine workload's shape (in-degree 100 random targets, 1.1 % of the neurons
 firing per 1-ms step, i.e. 11 Hz, spikes of a step in ascending neuron order as
 a spike scan produces them), in two layouts written here:
