@@ -28,6 +28,8 @@ MODE_SPIKES = 2  # drive is a spike count per channel, delivered at frame start
 #: Rows fetched ahead of the one being delivered: a large liquid's synapses live in main memory, and
 #: a row's first cache lines would otherwise stall every spike's delivery.
 _PREFETCH_AHEAD = 2
+#: Synapses (12 bytes each) beyond which rows are prefetched whole: about 3 MB, more than a core's L2.
+_PREFETCH_WHOLE_ROWS_ABOVE = 2**18
 
 
 @intrinsic
@@ -375,6 +377,9 @@ def simulate_sample(
     for n in range(n_neurons):
         latency_out[n] = -1.0
 
+    # Synapse rows that do not stay in cache are prefetched line by line, two spikes ahead (the hardware
+    # prefetcher alone leaves most of a row's lines to miss); cached rows only need their first line.
+    whole_rows = rec_indices.shape[0] > _PREFETCH_WHOLE_ROWS_ABOVE
     keep_trace = n_points > 0 or streaming  # the filtered state is only read at readout points
     powers = decay_state ** np.arange(_DECAY_TABLE)
     # State readout at the end of n_points equal segments of the sample.
@@ -430,12 +435,15 @@ def simulate_sample(
             n_arriving = queue_len[slot]
             for j in range(n_arriving):
                 if j + _PREFETCH_AHEAD < n_arriving:
-                    # Every cache line of a row two spikes ahead: beyond the caches (N >= 50,000) the
-                    # hardware prefetcher alone leaves most of a row's lines to miss.
                     ahead = queue[slot, j + _PREFETCH_AHEAD]
-                    for k in range(rec_indptr[ahead], rec_indptr[ahead + 1], 8):
-                        _prefetch(rec_weights, k)
-                        _prefetch(rec_indices, k)
+                    if whole_rows:
+                        for k in range(rec_indptr[ahead], rec_indptr[ahead + 1], 8):  # 8 float64 per line
+                            _prefetch(rec_weights, k)
+                        for k in range(rec_indptr[ahead], rec_indptr[ahead + 1], 16):  # 16 int32 per line
+                            _prefetch(rec_indices, k)
+                    else:
+                        _prefetch(rec_weights, rec_indptr[ahead])
+                        _prefetch(rec_indices, rec_indptr[ahead])
                 m = queue[slot, j]
                 current = current_of_inhibitory if is_inhibitory[m] else i_exc
                 for k in range(rec_indptr[m], rec_indptr[m + 1]):
