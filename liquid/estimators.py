@@ -39,7 +39,7 @@ SILENT_RATE = 0.1
 #: ``frame_duration="auto"``: each input frame is held for AUTO_FRAME_MS, or longer when the median
 #: training sequence would last less than MIN_SEQUENCE_MS. The liquid's membrane time constants reach
 #: 1000 ms and its delays 100 ms: a sequence of 8 frames held 10 ms each is over before its slow half
-#: has responded (pen trajectories of 8 steps: 0.960 accuracy at 10 ms per frame, 0.976 at 40).
+#: has responded (a benchmark of 8-step sequences: 0.960 accuracy at 10 ms per frame, 0.976 at 40).
 AUTO_FRAME_MS = 10.0
 MIN_SEQUENCE_MS = 300.0
 
