@@ -78,7 +78,6 @@ def test_npz_files_are_read_exactly_or_refused(tmp_path, arrays, message):
 
 # -- output files ---------------------------------------------------------------------------------
 def test_output_is_checked_before_the_run(tmp_path):
-    started = time.perf_counter()
     result = _liquid("cv", "--output", tmp_path / "missing" / "out.csv")
     assert result.returncode == 2 and "does not exist" in result.stderr
     assert "fold" not in result.stdout  # nothing ran
@@ -86,7 +85,7 @@ def test_output_is_checked_before_the_run(tmp_path):
     existing.write_text("keep me")
     result = _liquid("cv", "--folds", 2, "--n-neurons", 50, "--output", existing)
     assert result.returncode == 2 and "--force" in result.stderr and existing.read_text() == "keep me"
-    assert time.perf_counter() - started < 120
+    assert "fold" not in result.stdout
     result = _liquid("cv", "--folds", 2, "--n-neurons", 50, "--output", existing, "--force")
     assert result.returncode == 0
     saved = pd.read_csv(existing)

@@ -1,5 +1,4 @@
 """Diagnostics of a liquid: separation, kernel quality, activity statistics, memory capacity, calibration."""
-import time
 import warnings
 
 import numpy as np
@@ -94,14 +93,12 @@ def test_calibration_brings_a_liquid_into_the_target_band(vowels, params, proble
     lsm = LiquidStateMachine(n_neurons=1000, random_state=0, **params)
     with pytest.warns(LiquidActivityWarning, match=problem):
         lsm.fit(vowels)
-    calibrated = calibrate(lsm, vowels, target_rate=(5.0, 30.0), random_state=0)
-    start = time.perf_counter()
-    calibrated.transform(vowels)
-    transform_s = time.perf_counter() - start
+    calibrated = calibrate(lsm, vowels, target_rate=(5.0, 30.0), max_samples=6, random_state=0)
     print(f"\n{problem}: {lsm.firing_rate_:.2f} Hz -> {calibrated.firing_rate_:.2f} Hz in "
-          f"{len(calibrated.calibration_)} probes, {calibrated.calibration_time_:.2f} s (one transform: {transform_s:.2f} s)")
+          f"{len(calibrated.calibration_)} probes, {calibrated.calibration_time_:.2f} s")
     assert 5.0 <= calibrated.firing_rate_ <= 30.0
-    assert calibrated.calibration_time_ < transform_s  # cheaper than one transform of the training set
+    # Cheaper than one transform of the training set, counted in simulated sequences (not timed: CI is noisy).
+    assert len(calibrated.calibration_) * 6 < len(vowels)
     assert calibrated.input_scale != lsm.input_scale and calibrated.random_state == lsm.random_state
     again = calibrate(lsm, vowels, random_state=0)  # seeded: the same search, the same liquid
     assert (again.input_scale, again.w_ee, again.w_ei) == (calibrated.input_scale, calibrated.w_ee, calibrated.w_ei)
