@@ -61,6 +61,21 @@ def test_column_scale_is_chosen_with_the_penalty_by_loo_error(n, p):
     assert plain.column_scale_ == 1.0 and plain.alpha_ == fits[1.0].alpha_
 
 
+@pytest.mark.parametrize("offset", [0.0, 1e6])  # 1e6: the Gram matrix cannot be centred after it is formed
+def test_scattered_scaled_columns_and_large_offsets_give_scikit_learns_model(offset):
+    """Every other column scaled (more runs than MAX_COLUMN_RUNS: the columns are gathered) and, with
+    offsets a million times the spread, X centred before its Gram matrix: still the model of
+    RidgeClassifierCV on the scaled matrix."""
+    X, labels, _ = _problem(120, 400, 4, seed=2)
+    X[:, ::2] *= 0.05
+    X += offset
+    chooser = GramRidgeClassifierCV(scaled_columns=np.arange(0, 400, 2), column_scales=(1.0, 20.0)).fit(X, labels)
+    scaled_X = np.where(np.arange(400) % 2 == 0, chooser.column_scale_, 1.0) * X
+    theirs = RidgeClassifierCV(alphas=DEFAULT_ALPHAS).fit(scaled_X, labels)
+    assert chooser.column_scale_ == 20.0 and chooser.alpha_ == theirs.alpha_
+    np.testing.assert_allclose(chooser.decision_function(X), theirs.decision_function(scaled_X), atol=1e-6)
+
+
 def test_column_scale_of_many_rows_is_chosen_on_evenly_spaced_rows(monkeypatch):
     import liquid.readout
 
