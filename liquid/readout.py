@@ -182,7 +182,7 @@ def _centred_gram_parts(X: np.ndarray, x_mean: np.ndarray, varying: np.ndarray,
             runs = [(columns, x_mean[mask])]
         else:
             runs = [(X[:, a:b], x_mean[a:b]) for a, b in zip(starts, stops)]
-        G, product = None, None
+        G, product = np.zeros((X.shape[0], X.shape[0])) if not runs else None, None  # no runs: every column scaled
         projection = np.zeros(X.shape[0])
         for block, mean in runs:
             if G is None:

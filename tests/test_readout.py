@@ -59,6 +59,10 @@ def test_column_scale_is_chosen_with_the_penalty_by_loo_error(n, p):
     np.testing.assert_allclose(chooser.decision_function(X), theirs.decision_function(scaled_X), atol=1e-8)
     plain = GramRidgeClassifierCV(column_scales=(1.0, 20.0)).fit(X, labels)  # nothing to scale: one fit
     assert plain.column_scale_ == 1.0 and plain.alpha_ == fits[1.0].alpha_
+    # Every column scaled: the factors compete as penalties divided by the squared factor.
+    everything = GramRidgeClassifierCV(scaled_columns=np.arange(p), column_scales=(1.0, 20.0)).fit(X, labels)
+    np.testing.assert_allclose(everything.loo_errors_, GramRidgeClassifierCV(alphas=np.array(DEFAULT_ALPHAS) / (
+        everything.column_scale_**2)).fit(X, labels).loo_errors_, rtol=1e-6)
 
 
 @pytest.mark.parametrize("offset", [0.0, 1e6])  # 1e6: the Gram matrix cannot be centred after it is formed
