@@ -427,51 +427,59 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         in ms of the first scale (the activity statistics describe it).
 
         The views of all scales go through the liquid in one batch: one pool of threads shares the
-        long fine views and the short coarse ones, rather than idling at the end of each scale."""
+        long fine views and the short coarse ones, rather than idling at the end of each scale. The
+        kernel writes counts and states straight into the feature matrix (views of its columns, the
+        views of a sample's scales on consecutive rows): no second copy of the features."""
         self._check_feature_memory(self.extractors_, len(sequences) * len(self.time_scales_))
-        views = [coarsen(seq, scale) for scale in self.time_scales_ for seq in sequences]
+        n_samples, n_scales, n = len(sequences), len(self.time_scales_), self.reservoir_.n_neurons
+        views = [coarsen(seq, scale) for seq in sequences for scale in self.time_scales_]
+        widths = [extractor.n_columns() * n for extractor in self.extractors_]
+        features = np.zeros((len(views), sum(widths)))  # row i * n_scales + k: sample i at scale k
+        columns = dict(zip((e.kind for e in self.extractors_), np.cumsum([0] + widths[:-1])))
         by_kind = {e.kind: e for e in self.extractors_}
         counts, state = by_kind.get("counts"), by_kind.get("state")
+        n_bins = counts.n_bins if counts else 0
+        n_points, voltage = (state.n_points, bool(state.voltage)) if state else (0, False)
+        state_width = n_points * (2 if voltage else 1) * n
         out = self._run(
             [self.encoder_.encode(view) for view in views],
             self._sample_seeds(views),
-            n_bins=counts.n_bins if counts else 0,
-            n_points=state.n_points if state else 0,
+            n_bins=n_bins,
+            n_points=n_points,
             tau_state=state.tau if state else 1.0,
             n_threads=effective_n_jobs(self.n_jobs),
-            voltage=bool(state.voltage) if state else False,
+            voltage=voltage,
+            out={
+                "counts": features[:, columns["counts"]:columns["counts"] + n_bins * n].reshape(len(views), n_bins, n)
+                if counts else np.zeros((len(views), 0, n)),
+                "state": features[:, columns["state"]:columns["state"] + state_width].reshape(len(views), n_points, -1)
+                if state else np.zeros((len(views), 0, n)),
+            },
         )
-        n_samples, n_scales = len(sequences), len(self.time_scales_)
         frame_counts = np.array([view.shape[0] for view in views], dtype=np.float64)
         duration_ms = frame_counts * self.reservoir_.steps_per_frame * self.reservoir_.dt
-        blocks = []
-        for extractor in self.extractors_:
-            if extractor.kind in ("counts", "state"):
-                blocks.append(out[extractor.kind])  # (S, K, N): all neurons at time 0, then at time 1, ...
-            elif extractor.kind == "rate":
-                blocks.append(out["total"] * (1000.0 / duration_ms[:, None]))
-            else:
-                blocks.append(out["latency"])
-        # Rows of ``out`` are (scale, sample): each scale's features go side by side.
-        blocks = [block.reshape(n_scales, n_samples, -1) for block in blocks]
-        features = np.empty((n_samples, n_scales, sum(block.shape[2] for block in blocks)))
-        start = 0
-        for block in blocks:
-            features[:, :, start:start + block.shape[2]] = block.transpose(1, 0, 2)
-            start += block.shape[2]
-        return features.reshape(n_samples, -1), out["total"][:n_samples], duration_ms[:n_samples]
+        if "rate" in columns:
+            features[:, columns["rate"]:columns["rate"] + n] = out["total"] * (1000.0 / duration_ms[:, None])
+        if "latency" in columns:
+            features[:, columns["latency"]:columns["latency"] + n] = out["latency"]
+        finest = slice(0, None, n_scales)
+        return features.reshape(n_samples, -1), out["total"][finest], duration_ms[finest]
 
     def _run(self, drives: list[np.ndarray], seeds: np.ndarray, **options) -> dict[str, np.ndarray]:
         """``Reservoir.run``; with ``verbose``, in up to 10 parts with a progress line after each
         (every sample is simulated on its own, so the parts give the same result)."""
         if not self.verbose or len(drives) < 2:
             return self.reservoir_.run(drives, self.encoder_.mode, seeds, **options)
+        out = options.pop("out")
         parts = [part for part in np.array_split(np.arange(len(drives)), min(10, len(drives))) if part.size]
         outputs, progress = [], Progress(self.verbose, len(drives), "sequences simulated", interval=0.0)
         for part in parts:
-            outputs.append(self.reservoir_.run([drives[i] for i in part], self.encoder_.mode, seeds[part], **options))
+            rows = slice(part[0], part[-1] + 1)
+            outputs.append(self.reservoir_.run([drives[i] for i in part], self.encoder_.mode, seeds[part],
+                                               out={key: array[rows] for key, array in out.items()}, **options))
             progress.advance(part.size)
-        return {key: np.concatenate([o[key] for o in outputs]) for key in ("counts", "state", "total", "latency")}
+        return {"total": np.concatenate([o["total"] for o in outputs]),
+                "latency": np.concatenate([o["latency"] for o in outputs]), **out}
 
     def _record_activity(self, total_spikes: np.ndarray, duration_ms: np.ndarray, neuron) -> None:
         n_neurons = total_spikes.shape[1]

@@ -171,13 +171,16 @@ class Reservoir:
         learning: tuple | None = None,
         n_groups: int | None = None,
         voltage: bool = False,
+        out: dict[str, np.ndarray] | None = None,
     ) -> dict[str, np.ndarray]:
         """Simulate a batch; return per-sample accumulators.
 
         Returns a dict with ``counts`` (S, n_bins, N), ``state`` (S, n_points,
         N; with ``voltage`` (S, n_points, 2N), the membrane potentials in mV
         after the filtered traces), ``total`` (S, N) spike totals and
-        ``latency`` (S, N) in ms.
+        ``latency`` (S, N) in ms. ``out`` may give the ``counts`` (zeros: the
+        counts are added to them) and ``state`` arrays to write into, of those
+        shapes and float64, e.g. views of a feature matrix's columns.
         With ``learning=(learn, stdp_constants)`` (see ``liquid.plasticity``)
         it also returns each sample's STDP weight changes ``dw_rec`` (S,
         2 * n_synapses) and ``dw_in`` (S, 2 * n_input_synapses), in mV
@@ -198,12 +201,17 @@ class Reservoir:
         frame_offsets = np.zeros(n_samples + 1, dtype=np.int64)
         np.cumsum([d.shape[0] for d in drives], out=frame_offsets[1:])
         stacked = np.ascontiguousarray(np.concatenate(drives, axis=0), dtype=np.float64)
-        out = {
-            "counts": np.zeros((n_samples, n_bins, n)),
-            "state": np.zeros((n_samples, n_points, (2 if voltage else 1) * n)),
-            "total": np.zeros((n_samples, n)),
-            "latency": np.zeros((n_samples, n)),
-        }
+        shapes = {"counts": (n_samples, n_bins, n), "state": (n_samples, n_points, (2 if voltage else 1) * n)}
+        given = {} if out is None else out
+        for key, array in given.items():  # the kernel writes into them without bounds checks
+            if key not in shapes:
+                raise ValueError(f"out takes 'counts' and 'state' arrays, got {key!r}")
+            if not (isinstance(array, np.ndarray) and array.shape == shapes[key] and array.dtype == np.float64
+                    and array.flags.writeable):
+                raise ValueError(f"out[{key!r}] must be a writeable float64 array of shape {shapes[key]}, got "
+                                 f"{getattr(array, 'shape', type(array).__name__)} {getattr(array, 'dtype', '')}")
+        out = {key: given[key] if key in given else np.zeros(shape) for key, shape in shapes.items()}
+        out.update(total=np.zeros((n_samples, n)), latency=np.zeros((n_samples, n)))
         n_groups = n_samples if n_groups is None else max(1, min(n_groups, n_samples))
         group_offsets = np.linspace(0, n_samples, n_groups + 1).round().astype(np.int64)
         # Depression (CSR order) then potentiation (CSC order) of every synapse, per group.

@@ -70,6 +70,17 @@ def test_reservoir_methods_validate_their_inputs(fitted):
         reservoir.run([np.full((5, 2), np.nan)], MODE_RATE, np.array([1]), 0, 1, 30.0, 1)
     with pytest.raises(ValueError, match="n_frames >= 1"):
         reservoir.run([np.ones((0, 2))], MODE_CURRENT, np.array([1]), 0, 1, 30.0, 1)
+    n = reservoir.n_neurons
+    for out, message in [({"counts": np.zeros((1, 2, n))}, r"out\['counts'\] must be .* shape \(1, 3, 50\)"),
+                         ({"state": np.zeros((1, 1, n), dtype=np.float32)}, r"out\['state'\] must be .* float64"),
+                         ({"state": np.zeros((1, 1, n))[:, :, ::-1][:, :, :n // 2]}, r"shape \(1, 1, 50\)"),
+                         ({"total": np.zeros((1, n))}, "out takes 'counts' and 'state'")]:
+        with pytest.raises(ValueError, match=message):
+            reservoir.run([np.ones((5, 2))], MODE_CURRENT, np.array([1]), 3, 1, 30.0, 1, out=out)
+    frozen = np.zeros((1, 1, n))
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match="writeable"):
+        reservoir.run([np.ones((5, 2))], MODE_CURRENT, np.array([1]), 3, 1, 30.0, 1, out={"state": frozen})
     with pytest.raises(ValueError, match="streaming state"):
         reservoir.stream(np.ones((5, 2)), MODE_CURRENT, 1, (np.zeros(3),), 30.0)
     with pytest.raises(ValueError, match="trace_neurons"):

@@ -13,18 +13,23 @@ def test_coarsen_takes_block_means_and_keeps_a_short_last_block():
     np.testing.assert_array_equal(coarsen(x, 10), x.mean(axis=0, keepdims=True))
 
 
-def test_each_scale_block_is_the_liquid_reading_the_coarsened_sequence():
+@pytest.mark.parametrize("features, verbose", [
+    (("state", "counts"), 0),
+    (("latency", "counts", "rate", "state"), 0),
+    (("counts", "state", "rate"), 1),  # verbose: simulated in parts, each written into its rows
+])
+def test_each_scale_block_is_the_liquid_reading_the_coarsened_sequence(features, verbose, capsys):
     rng = np.random.default_rng(0)
     X = [rng.standard_normal((int(rng.integers(5, 40)), 2)) for _ in range(6)]
-    multi = LiquidStateMachine(60, time_scales=(1, 4), random_state=0).fit(X)
-    single = LiquidStateMachine(60, time_scales=(1,), random_state=0).fit(X)
+    multi = LiquidStateMachine(60, time_scales=(1, 4), features=features, verbose=verbose, random_state=0).fit(X)
+    single = LiquidStateMachine(60, time_scales=(1,), features=features, random_state=0).fit(X)
     features = multi.transform(X)
     width = features.shape[1] // 2
     np.testing.assert_array_equal(features[:, :width], single.transform(X))
     np.testing.assert_array_equal(features[:, width:], single.transform([coarsen(x, 4) for x in X]))
     names = multi.get_feature_names_out()
     assert len(names) == features.shape[1] and names[0].endswith("_scale1") and names[-1].endswith("_scale4")
-    assert single.get_feature_names_out()[0] == "state0_n0"
+    assert single.get_feature_names_out()[0].endswith("_n0")
     assert multi.firing_rate_ == single.firing_rate_  # activity statistics describe the first scale
 
 
