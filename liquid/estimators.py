@@ -434,7 +434,9 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         n_samples, n_scales, n = len(sequences), len(self.time_scales_), self.reservoir_.n_neurons
         views = [coarsen(seq, scale) for seq in sequences for scale in self.time_scales_]
         widths = [extractor.n_columns() * n for extractor in self.extractors_]
-        features = np.zeros((len(views), sum(widths)))  # row i * n_scales + k: sample i at scale k
+        # Row i * n_scales + k: sample i at scale k. Every column is written below, the counts and states
+        # by the kernel's threads, which thereby also map the fresh memory in parallel.
+        features = np.empty((len(views), sum(widths)))
         columns = dict(zip((e.kind for e in self.extractors_), np.cumsum([0] + widths[:-1])))
         by_kind = {e.kind: e for e in self.extractors_}
         counts, state = by_kind.get("counts"), by_kind.get("state")

@@ -308,8 +308,9 @@ def simulate_sample(
         indexed by the global step, so they do not depend on chunking.
     counts_out : (n_bins, N), state_out : (n_points, N or 2N), total_out, latency_out : (N,)
         Outputs, one row per bin or readout point (the features' layout: all neurons at one time,
-        then the next); with 2N columns, ``state_out`` also gets the membrane potentials. ``latency_out`` is the first-spike time (ms), or the sample
-        duration for neurons that never fire.
+        then the next), written whatever they held; with 2N columns, ``state_out`` also gets the
+        membrane potentials. ``total_out`` (zeros) receives the spike counts of the whole sample.
+        ``latency_out`` is the first-spike time (ms), or the sample duration for neurons that never fire.
     trace_neurons : (k,) int64 or None
         Record: return the spike raster as (step, neuron) arrays and the
         membrane potential of these neurons at every step. ``None``: record
@@ -376,6 +377,11 @@ def simulate_sample(
     y_post = np.zeros(n_neurons if plastic else 0)
     for n in range(n_neurons):
         latency_out[n] = -1.0
+    # Counts are written, not added to: the caller may pass fresh memory (np.empty), whose pages this
+    # thread then maps while it simulates, in parallel with the other threads.
+    for b in range(counts_out.shape[0]):
+        for n in range(n_neurons):
+            counts_out[b, n] = 0.0
 
     # Synapse rows that do not stay in cache are prefetched line by line, two spikes ahead (the hardware
     # prefetcher alone leaves most of a row's lines to miss); cached rows only need their first line.

@@ -178,9 +178,9 @@ class Reservoir:
         Returns a dict with ``counts`` (S, n_bins, N), ``state`` (S, n_points,
         N; with ``voltage`` (S, n_points, 2N), the membrane potentials in mV
         after the filtered traces), ``total`` (S, N) spike totals and
-        ``latency`` (S, N) in ms. ``out`` may give the ``counts`` (zeros: the
-        counts are added to them) and ``state`` arrays to write into, of those
-        shapes and float64, e.g. views of a feature matrix's columns.
+        ``latency`` (S, N) in ms. ``out`` may give the ``counts`` and ``state``
+        arrays to write into (whatever they hold), of those shapes and
+        float64, e.g. views of a feature matrix's columns.
         With ``learning=(learn, stdp_constants)`` (see ``liquid.plasticity``)
         it also returns each sample's STDP weight changes ``dw_rec`` (S,
         2 * n_synapses) and ``dw_in`` (S, 2 * n_input_synapses), in mV
