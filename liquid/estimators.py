@@ -443,6 +443,12 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         n_bins = counts.n_bins if counts else 0
         n_points, voltage = (state.n_points, bool(state.voltage)) if state else (0, False)
         state_width = n_points * (2 if voltage else 1) * n
+        written = {  # views of the feature matrix's columns, shaped as Reservoir.run's outputs
+            "counts": (features[:, columns["counts"]:columns["counts"] + n_bins * n].reshape(len(views), n_bins, n)
+                       if counts else np.zeros((len(views), 0, n))),
+            "state": (features[:, columns["state"]:columns["state"] + state_width].reshape(len(views), n_points, -1)
+                      if state else np.zeros((len(views), 0, n))),
+        }
         out = self._run(
             [self.encoder_.encode(view) for view in views],
             self._sample_seeds(views),
@@ -451,12 +457,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             tau_state=state.tau if state else 1.0,
             n_threads=effective_n_jobs(self.n_jobs),
             voltage=voltage,
-            out={
-                "counts": features[:, columns["counts"]:columns["counts"] + n_bins * n].reshape(len(views), n_bins, n)
-                if counts else np.zeros((len(views), 0, n)),
-                "state": features[:, columns["state"]:columns["state"] + state_width].reshape(len(views), n_points, -1)
-                if state else np.zeros((len(views), 0, n)),
-            },
+            out=written,
         )
         frame_counts = np.array([view.shape[0] for view in views], dtype=np.float64)
         duration_ms = frame_counts * self.reservoir_.steps_per_frame * self.reservoir_.dt
