@@ -443,12 +443,13 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         n_bins = counts.n_bins if counts else 0
         n_points, voltage = (state.n_points, bool(state.voltage)) if state else (0, False)
         state_width = n_points * (2 if voltage else 1) * n
-        written = {  # views of the feature matrix's columns, shaped as Reservoir.run's outputs
-            "counts": (features[:, columns["counts"]:columns["counts"] + n_bins * n].reshape(len(views), n_bins, n)
-                       if counts else np.zeros((len(views), 0, n))),
-            "state": (features[:, columns["state"]:columns["state"] + state_width].reshape(len(views), n_points, -1)
-                      if state else np.zeros((len(views), 0, n))),
-        }
+        written = {}  # views of the feature matrix's columns, shaped as Reservoir.run's outputs
+        if counts:
+            start = columns["counts"]
+            written["counts"] = features[:, start:start + n_bins * n].reshape(len(views), n_bins, n)
+        if state:
+            start = columns["state"]
+            written["state"] = features[:, start:start + state_width].reshape(len(views), n_points, -1)
         out = self._run(
             [self.encoder_.encode(view) for view in views],
             self._sample_seeds(views),

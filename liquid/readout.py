@@ -108,6 +108,7 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
     Yc = Y - y_mean
     n, p = X.shape[0], int(np.count_nonzero(varying))
     low_rank = min(n, p) > LOW_RANK_ABOVE
+    scale = float(scales[0])
     if n <= p and not low_rank:
         # Centring the Gram matrix instead of X loses the digits that the columns' offsets have over
         # their spread: with large offsets, X is centred first (a copy).
@@ -116,16 +117,15 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
             source, source_mean = X - x_mean, np.zeros_like(x_mean)
         parts = _centred_gram_parts(source, source_mean, varying, scaled if scales.size > 1 else None)
         del source
-        scale = _choose_scale(parts, Yc, alphas, scales, choice_rows)
+        if scales.size > 1:
+            scale = _choose_scale(parts, Yc, alphas, scales, choice_rows)
         G = parts[0] if parts[1] is None else np.add(parts[0], scale**2 * parts[1], out=parts[0])
         eigenvalues, Q, errors = _dual_loo(G, Yc, alphas)
-    else:
-        scale = float(scales[0])
-        if scales.size > 1:
-            rows = slice(None) if choice_rows is None else choice_rows  # at most SCALE_CHOICE_ROWS
-            subset = X[rows] - X[rows].mean(axis=0)
-            parts = _centred_gram_parts(subset, np.zeros(X.shape[1]), varying, scaled)
-            scale = _choose_scale(parts, Y[rows] - Y[rows].mean(axis=0), alphas, scales, None)
+    elif scales.size > 1:  # the factor from the Gram matrix of at most SCALE_CHOICE_ROWS rows
+        rows = slice(None) if choice_rows is None else choice_rows
+        subset = X[rows] - X[rows].mean(axis=0)
+        parts = _centred_gram_parts(subset, np.zeros(X.shape[1]), varying, scaled)
+        scale = _choose_scale(parts, Y[rows] - Y[rows].mean(axis=0), alphas, scales, None)
     factors = np.where(scaled, scale, 1.0)
     if low_rank:
         X32 = X.astype(np.float32)  # centred and scaled in place: constant columns become zeros
@@ -163,47 +163,44 @@ MAX_OFFSET_TO_SPREAD = 1e4
 def _centred_gram_parts(X: np.ndarray, x_mean: np.ndarray, varying: np.ndarray,
                         scaled: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:
     """The Gram matrix of the centred rows of ``X`` over the plain and over the ``scaled`` columns
-    (the second None without ``scaled``), from contiguous column ranges of ``X`` (views, no copy):
-    ``(x_i - m) . (x_j - m) = x_i . x_j - x_i . m - x_j . m + m . m``. Constant columns add nothing
-    once centred: they join the part of the varying column before them, so that they do not split
-    its runs."""
-    parts = []
-    if scaled is not None:
-        last_varying = np.maximum.accumulate(np.where(varying, np.arange(varying.size), 0))
-        scaled = scaled[last_varying]
-    for mask in ((np.ones_like(varying), None) if scaled is None else (~scaled, scaled)):
-        if mask is None:
-            parts.append(None)
-            continue
-        edges = np.flatnonzero(np.diff(np.concatenate([[False], mask, [False]]).astype(np.int8)))
-        starts, stops = edges[::2], edges[1::2]
-        if starts.size > MAX_COLUMN_RUNS:
-            columns = X[:, mask]
-            runs = [(columns, x_mean[mask])]
-        else:
-            runs = [(X[:, a:b], x_mean[a:b]) for a, b in zip(starts, stops)]
-        G, product = np.zeros((X.shape[0], X.shape[0])) if not runs else None, None  # no runs: every column scaled
-        projection = np.zeros(X.shape[0])
-        for block, mean in runs:
-            if G is None:
-                G = block @ block.T
-            else:  # into one reused buffer: fresh n x n arrays cost page faults
-                product = np.matmul(block, block.T, out=product)
-                G += product
-            projection += block @ mean
-        G -= projection[:, None]
-        G -= projection[None, :]
-        G += sum(float(mean @ mean) for _, mean in runs)
-        parts.append(G)
-    return parts[0], parts[1]
+    (the second None without ``scaled``). Constant columns add nothing once centred: they join the
+    part of the varying column before them, so that they do not split its runs."""
+    if scaled is None:
+        return _centred_gram(X, x_mean, np.ones_like(varying)), None
+    scaled = scaled[np.maximum.accumulate(np.where(varying, np.arange(varying.size), 0))]
+    return _centred_gram(X, x_mean, ~scaled), _centred_gram(X, x_mean, scaled)
+
+
+def _centred_gram(X: np.ndarray, x_mean: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """``(x_i - m) . (x_j - m) = x_i . x_j - x_i . m - x_j . m + m . m`` over the columns in ``mask``,
+    from their contiguous ranges of ``X`` (views, no copy), or from a copy of them when there are
+    more than ``MAX_COLUMN_RUNS`` ranges."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[False], mask, [False]]).astype(np.int8)))
+    starts, stops = edges[::2], edges[1::2]
+    if starts.size > MAX_COLUMN_RUNS:
+        runs = [(X[:, mask], x_mean[mask])]
+    else:
+        runs = [(X[:, a:b], x_mean[a:b]) for a, b in zip(starts, stops)]
+    if not runs:  # every column is in the other part
+        return np.zeros((X.shape[0], X.shape[0]))
+    (first, first_mean), *rest = runs
+    G = first @ first.T
+    projection = first @ first_mean
+    product = None
+    for block, mean in rest:
+        product = np.matmul(block, block.T, out=product)  # one reused buffer: fresh n x n arrays cost page faults
+        G += product
+        projection += block @ mean
+    G -= projection[:, None]
+    G -= projection[None, :]
+    G += sum(float(mean @ mean) for _, mean in runs)
+    return G
 
 
 def _choose_scale(parts, Yc: np.ndarray, alphas: np.ndarray, scales: np.ndarray, rows) -> float:
     """The factor of ``scales`` whose best penalty has the least LOO error on ``rows`` (all if None),
     given the centred plain and scaled columns' parts of the rows' Gram matrix; the first of equally
     good factors wins."""
-    if scales.size == 1:
-        return float(scales[0])
     plain, extra = parts
     Ysub = Yc
     if rows is not None:

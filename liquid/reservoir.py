@@ -210,7 +210,7 @@ class Reservoir:
                     and array.flags.writeable):
                 raise ValueError(f"out[{key!r}] must be a writeable float64 array of shape {shapes[key]}, got "
                                  f"{getattr(array, 'shape', type(array).__name__)} {getattr(array, 'dtype', '')}")
-        out = {key: given[key] if key in given else np.zeros(shape) for key, shape in shapes.items()}
+        out = {key: given[key] if key in given else np.empty(shape) for key, shape in shapes.items()}  # all written
         out.update(total=np.zeros((n_samples, n)), latency=np.zeros((n_samples, n)))
         n_groups = n_samples if n_groups is None else max(1, min(n_groups, n_samples))
         group_offsets = np.linspace(0, n_samples, n_groups + 1).round().astype(np.int64)
