@@ -9,7 +9,9 @@ under the step it arrives at, in a ring of ``n_slots`` queues of neuron
 numbers; its outgoing row is added to the synaptic currents when it arrives,
 so spike delivery writes into N floats that stay in cache (a ring of N-float
 buffers per future step, the textbook layout, leaves the caches at large N and
-long delays). Memory per sample is O(n_slots x N) int32, never O(N^2).
+long delays). Memory per thread is O(n_slots x N) int32, never O(N^2): the caller
+allocates one state and one set of work arrays per thread (``new_carry``,
+``new_scratch``), so the kernels allocate nothing per sample.
 """
 from __future__ import annotations
 
@@ -154,20 +156,52 @@ def _pair_plastic(n, rec_indptr, rec_indices, rec_weights, learn, x_pre, x_in, y
                          in_csc_channel, in_csc_plastic, in_csc_high, in_csc_weight, x_pre, x_in, stdp, dw_rec, dw_in)
 
 
-def fresh_carry() -> tuple:
-    """The ``carry`` of a simulation that starts from rest and keeps no state."""
-    f, i = np.zeros(0), np.zeros(0, dtype=np.int64)
-    return (f, f, f, f, f, np.zeros(0, dtype=np.int32), np.zeros((0, 0), dtype=np.int32), i, i, i)
+def _aligned(shape, dtype=np.float64) -> np.ndarray:
+    """An empty array starting on a cache line (numpy's allocator aligns to 16 bytes): the update
+    loops' vector loads then never straddle two lines."""
+    dtype = np.dtype(dtype)
+    size = int(np.prod(shape)) * dtype.itemsize
+    raw = np.empty(size + 64, dtype=np.uint8)
+    start = -raw.ctypes.data % 64
+    return raw[start:start + size].view(dtype).reshape(shape)
 
 
 def new_carry(v_init: np.ndarray, n_slots: int) -> tuple:
-    """The state of a liquid at rest, for streaming (see ``simulate_sample``)."""
+    """The state of a liquid at rest (see ``simulate_sample``'s ``carry``)."""
     n = v_init.shape[0]
-    return (
-        v_init.copy(), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n, dtype=np.int32),
-        np.zeros((n_slots, n), dtype=np.int32), np.zeros(n_slots, dtype=np.int64), np.zeros(2, dtype=np.int64),
-        np.zeros(n, dtype=np.int64),
-    )
+    carry = (_aligned(n), _aligned(n), _aligned(n), _aligned(n), _aligned(n), _aligned(n, np.int32),
+             _aligned((n_slots, n), np.int32), _aligned(n_slots, np.int64), _aligned(2, np.int64),
+             _aligned(n, np.int64))
+    for array in carry:
+        array[...] = 0
+    carry[0][:] = v_init
+    return carry
+
+
+def new_scratch(n_neurons: int, n_channels: int, plastic: bool) -> tuple:
+    """Work arrays of ``simulate_sample`` (see its ``scratch``). The caller allocates them, once per
+    thread: every array the kernel allocated itself was one more numba specialisation to compile."""
+    traced = n_neurons if plastic else 0
+    return (_aligned(n_neurons), _aligned(n_neurons, np.int64), _aligned(traced),
+            _aligned(n_channels if plastic else 0), _aligned(traced))
+
+
+@njit(cache=True, inline="always")
+def _to_rest(carry, v_init):
+    """Put the state ``carry`` at rest: neurons at ``v_init``, no current, no spike in flight."""
+    v, i_exc, i_inh, i_adapt, trace, refractory_left, queue, queue_len, clock, trace_step = carry
+    for n in range(v.shape[0]):
+        v[n] = v_init[n]
+        i_exc[n] = 0.0
+        i_inh[n] = 0.0
+        i_adapt[n] = 0.0
+        trace[n] = 0.0
+        refractory_left[n] = 0
+        trace_step[n] = 0
+    for slot in range(queue_len.shape[0]):
+        queue_len[slot] = 0
+    clock[0] = 0
+    clock[1] = 0
 
 
 @njit(cache=True, inline="always")
@@ -226,22 +260,27 @@ def _update_full(v, i_exc, i_inh, i_adapt, i_in, refractory_left, c, propagators
 _DECAY_TABLE = 1024
 
 
+def decay_powers(decay_state: float) -> np.ndarray:
+    """``decay_state ** k`` for k < ``_DECAY_TABLE``: the filtered state's lazy decay looks them up."""
+    return decay_state ** np.arange(_DECAY_TABLE, dtype=np.float64)
+
+
 @njit(cache=True, inline="always")
-def _decay(powers, decay_state, elapsed):
-    """``decay_state ** elapsed``, from the table of powers when it is short enough."""
+def _decay(powers, elapsed):
+    """``powers[1] ** elapsed``, from the table of powers when it is short enough."""
     if elapsed < powers.shape[0]:
         return powers[elapsed]
-    return decay_state**elapsed
+    return powers[1] ** elapsed
 
 
 @njit(cache=True, inline="always")
-def _read_state(trace, trace_step, global_step, powers, decay_state, v, out):
+def _read_state(trace, trace_step, global_step, powers, v, out):
     """Filtered state at ``global_step`` into the row ``out``: each trace decays lazily from its last
     spike. When ``out`` is twice as long as there are neurons, the membrane potentials (mV) fill
     the second half."""
     n_neurons = trace.shape[0]
     for n in range(n_neurons):
-        out[n] = trace[n] * _decay(powers, decay_state, global_step - trace_step[n])
+        out[n] = trace[n] * _decay(powers, global_step - trace_step[n])
     if out.shape[0] == 2 * n_neurons:
         for n in range(n_neurons):
             out[n_neurons + n] = v[n]
@@ -259,7 +298,7 @@ def simulate_sample(
     full,
     n_bins,
     n_points,
-    decay_state,
+    powers,
     seed,
     counts_out,
     state_out,
@@ -271,8 +310,9 @@ def simulate_sample(
     dw_rec,
     dw_in,
     carry,
+    scratch,
 ):
-    """Simulate one sample; write features into the ``*_out`` views.
+    """Simulate one sample from the state ``carry``; write features into the ``*_out`` views.
 
     Each step adds the spikes that arrive at it to the synaptic currents (the
     outgoing rows of the neurons queued under this step, in firing order),
@@ -302,7 +342,9 @@ def simulate_sample(
         loops a configuration does not use, which keeps compilation short.
     n_bins, n_points : int
         Number of spike-count bins and of filtered-state readout points over the
-        sample (0 disables them). ``decay_state`` = exp(-dt / tau_state).
+        sample (0 disables them).
+    powers : (_DECAY_TABLE,) float64
+        ``decay_powers(exp(-dt / tau_state))``: the filtered state's decay over k steps.
     seed : int
         Key of the sample's random numbers (Poisson input, noise); draws are
         indexed by the global step, so they do not depend on chunking.
@@ -327,13 +369,16 @@ def simulate_sample(
         Weight changes (mV): depression in CSR order, then potentiation in
         CSC order (unused when ``learn`` is None).
     carry : tuple
-        Streaming: the liquid's state (v, i_exc, i_inh, i_adapt, trace,
+        The liquid's state (v, i_exc, i_inh, i_adapt, trace,
         refractory_left, queue, queue_len, clock, trace_step), updated
-        in place so that the next call continues where this one stopped;
-        ``clock`` holds the global step and frame counts, ``trace_step`` the
-        global step at which each trace was last updated. Empty arrays:
-        start from rest. ``queue`` (n_slots, N) int32 holds the neurons whose
+        in place so that the next call continues where this one stopped
+        (``new_carry``: at rest); ``clock`` holds the global step and frame
+        counts, ``trace_step`` the global step at which each trace was last
+        updated (only by calls that read the state, ``n_points > 0``, as
+        streaming does). ``queue`` (n_slots, N) int32 holds the neurons whose
         spikes are in flight, ``queue_len`` (n_slots,) how many per slot.
+    scratch : tuple
+        ``new_scratch``'s work arrays (overwritten).
 
     Returns
     -------
@@ -347,34 +392,22 @@ def simulate_sample(
     n_frames = drive.shape[0]
     n_channels = drive.shape[1]
     n_steps = n_frames * steps_per_frame
-    uniform_neurons = np.zeros((4, 0))  # _update_full's "no per-neuron propagators"
     # The plain loop (equal synaptic time constants): one current carries both signs.
     merged = full is None and propagators is None
 
-    streaming = carry[0].shape[0] > 0
-    if streaming:
-        v, i_exc, i_inh, i_adapt, trace, refractory_left, queue, queue_len, clock, trace_step = carry
-        step0, frame0 = clock[0], clock[1]
-    else:
-        v = v_init.copy()
-        i_exc = np.zeros(n_neurons)
-        i_inh = np.zeros(n_neurons)
-        i_adapt = np.zeros(n_neurons)
-        trace = np.zeros(n_neurons)
-        trace_step = np.zeros(n_neurons, dtype=np.int64)
-        refractory_left = np.zeros(n_neurons, dtype=np.int32)
-        queue = np.empty((n_slots, n_neurons), dtype=np.int32)
-        queue_len = np.zeros(n_slots, dtype=np.int64)
-        step0, frame0 = 0, 0
+    v, i_exc, i_inh, i_adapt, trace, refractory_left, queue, queue_len, clock, trace_step = carry
+    step0 = clock[0]
     current_of_inhibitory = i_exc if merged else i_inh
-    i_in = np.zeros(n_neurons)
     input_key = np.uint64(seed) * _GOLDEN + np.uint64(1)
     noise_key = np.uint64(seed) * _GOLDEN + np.uint64(2)
-    spiking = np.empty(n_neurons, dtype=np.int64)
-    # STDP traces: presynaptic (neurons and input channels, tau_plus) and postsynaptic (tau_minus).
-    x_pre = np.zeros(n_neurons if plastic else 0)
-    x_in = np.zeros(drive.shape[1] if plastic else 0)
-    y_post = np.zeros(n_neurons if plastic else 0)
+    # Input current, this step's spiking neurons, and the STDP traces: presynaptic (neurons and input
+    # channels, tau_plus) and postsynaptic (tau_minus), empty without plasticity.
+    i_in, spiking, x_pre, x_in, y_post = scratch
+    for n in range(x_pre.shape[0]):
+        x_pre[n] = 0.0
+        y_post[n] = 0.0
+    for c in range(x_in.shape[0]):
+        x_in[c] = 0.0
     for n in range(n_neurons):
         latency_out[n] = -1.0
     # Counts are written, not added to: the caller may pass fresh memory (np.empty), whose pages this
@@ -386,12 +419,7 @@ def simulate_sample(
     # Synapse rows that do not stay in cache are prefetched line by line, two spikes ahead (the hardware
     # prefetcher alone leaves most of a row's lines to miss); cached rows only need their first line.
     whole_rows = rec_indices.shape[0] > _PREFETCH_WHOLE_ROWS_ABOVE
-    keep_trace = n_points > 0 or streaming  # the filtered state is only read at readout points
-    powers = decay_state ** np.arange(_DECAY_TABLE)
     # State readout at the end of n_points equal segments of the sample.
-    point_steps = np.empty(n_points, dtype=np.int64)
-    for p in range(n_points):
-        point_steps[p] = max((p + 1) * n_steps // n_points - 1, 0)
     next_point = 0
 
     raster_steps = np.empty(1024 if trace_neurons is not None else 1, dtype=np.int64)
@@ -461,8 +489,8 @@ def simulate_sample(
                     _update_full(v, i_exc, i_inh, i_adapt, i_in, refractory_left, consts, propagators, noise_key,
                                  global_step)
                 else:
-                    _update_full(v, i_exc, i_inh, i_adapt, i_in, refractory_left, consts, uniform_neurons, noise_key,
-                                 global_step)
+                    _update_full(v, i_exc, i_inh, i_adapt, i_in, refractory_left, consts, np.zeros((4, 0)), noise_key,
+                                 global_step)  # (4, 0): no per-neuron propagators
             elif propagators is not None:
                 _update_heterogeneous(v, i_exc, i_inh, i_in, refractory_left, consts, propagators)
             else:
@@ -488,8 +516,8 @@ def simulate_sample(
                 refractory_left[n] = refractory_steps[n]
                 if full is not None:
                     i_adapt[n] += consts.adapt_increment
-                if keep_trace:
-                    trace[n] = trace[n] * _decay(powers, decay_state, global_step - trace_step[n]) + 1.0
+                if n_points > 0:  # the filtered state is only read at readout points
+                    trace[n] = trace[n] * _decay(powers, global_step - trace_step[n]) + 1.0
                     trace_step[n] = global_step
                 total_out[n] += 1.0
                 if n_bins > 0:
@@ -518,17 +546,16 @@ def simulate_sample(
             if trace_neurons is not None:
                 for j in range(trace_neurons.shape[0]):
                     traces[step, j] = v[trace_neurons[j]]
-            while next_point < n_points and point_steps[next_point] == step:
-                _read_state(trace, trace_step, global_step, powers, decay_state, v, state_out[next_point])
+            while next_point < n_points and max((next_point + 1) * n_steps // n_points - 1, 0) == step:
+                _read_state(trace, trace_step, global_step, powers, v, state_out[next_point])
                 next_point += 1
 
     duration = n_steps * dt
     for n in range(n_neurons):
         if latency_out[n] < 0.0:
             latency_out[n] = duration
-    if streaming:
-        carry[8][0] += n_steps
-        carry[8][1] += n_frames
+    clock[0] += n_steps
+    clock[1] += n_frames
     return raster_steps[:n_events].copy(), raster_neurons[:n_events].copy(), traces
 
 
@@ -547,7 +574,7 @@ def simulate_batch(
     full,
     n_bins,
     n_points,
-    decay_state,
+    powers,
     counts_out,
     state_out,
     total_out,
@@ -556,7 +583,8 @@ def simulate_batch(
     stdp,
     dw_rec,
     dw_in,
-    fresh,
+    carry,
+    scratch,
     first_group,
     last_group,
 ):
@@ -568,12 +596,14 @@ def simulate_batch(
     ``group_offsets[g + 1]``, simulated one after the other) runs on one
     thread; groups are fixed by the caller, so results do not depend on the
     thread count. The GIL is released: the caller runs ranges of groups on
-    several threads. ``fresh`` is ``fresh_carry()``. With plasticity on,
+    several threads. Every sample starts at rest, in ``carry`` and with ``scratch``
+    (``new_carry``, ``new_scratch``: one of each per thread). With plasticity on,
     ``dw_rec[g]`` / ``dw_in[g]`` receive the weight changes of group ``g``
     (all samples see the same weights); otherwise pass (n_groups, 0) arrays.
     """
     for g in range(first_group, last_group):
         for s in range(group_offsets[g], group_offsets[g + 1]):
+            _to_rest(carry, net[-1])  # net[-1]: v_init
             simulate_sample(
                 drives[frame_offsets[s] : frame_offsets[s + 1]],
                 mode,
@@ -585,7 +615,7 @@ def simulate_batch(
                 full,
                 n_bins,
                 n_points,
-                decay_state,
+                powers,
                 seeds[s],
                 counts_out[s],
                 state_out[s],
@@ -596,7 +626,8 @@ def simulate_batch(
                 stdp,
                 dw_rec[g],
                 dw_in[g],
-                fresh,
+                carry,
+                scratch,
             )
 
 

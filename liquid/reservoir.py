@@ -19,7 +19,8 @@ from scipy import sparse
 
 from ._limits import MAX_DELAY_STEPS, check_memory, ms_to_steps
 from ._validation import check_number
-from .kernels import MODE_CURRENT, MODE_RATE, MODE_SPIKES, fresh_carry, new_carry, simulate_batch, simulate_sample
+from .kernels import (MODE_CURRENT, MODE_RATE, MODE_SPIKES, decay_powers, new_carry, new_scratch, simulate_batch,
+                      simulate_sample)
 from .neurons import LIF, KernelConstants
 from .plasticity import NO_STDP
 from .topology import connection_type_means
@@ -219,20 +220,33 @@ class Reservoir:
         out["dw_in"] = np.zeros((n_groups, 2 * self.in_weights.shape[0] if learning is not None else 0))
         arguments = (
             stacked, frame_offsets, seeds.astype(np.int64), group_offsets, mode, self.steps_per_frame, self.dt,
-            self.network, self.consts, *self.update_variant, n_bins, n_points, np.exp(-self.dt / tau_state),
-            out["counts"], out["state"], out["total"], out["latency"], learn, stdp, out["dw_rec"], out["dw_in"],
-            fresh_carry(),
+            self.network, self.consts, *self.update_variant, n_bins, n_points,
+            decay_powers(np.exp(-self.dt / tau_state)), out["counts"], out["state"], out["total"], out["latency"],
+            learn, stdp, out["dw_rec"], out["dw_in"],
         )
         # The kernel releases the GIL: threads take contiguous ranges of groups from a queue. Groups
-        # are fixed above, so the result does not depend on the number of threads.
+        # are fixed above, and every sample starts at rest, so the result does not depend on the
+        # number of threads or on which thread runs a group.
         n_threads = max(1, min(int(n_threads), n_groups))
         n_tasks = 1 if n_threads == 1 else min(n_groups, 8 * n_threads)
         bounds = _equal_work_bounds(frame_offsets[group_offsets], n_tasks)
+        tasks = iter(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
+        tasks_lock = threading.Lock()
+
+        def work() -> None:  # one state and one set of work arrays per thread
+            workspace = new_carry(self.v_init, self.n_slots), new_scratch(n, stacked.shape[1], learning is not None)
+            while True:
+                with tasks_lock:
+                    task = next(tasks, None)
+                if task is None:
+                    return
+                simulate_batch(*arguments, *workspace, *task)
+
         with _compile_notice():
-            if n_tasks == 1:
-                simulate_batch(*arguments, 0, n_groups)
+            if n_threads == 1:
+                work()
             else:
-                list(_thread_pool(n_threads).map(lambda a, b: simulate_batch(*arguments, a, b), bounds[:-1], bounds[1:]))
+                list(_thread_pool(n_threads).map(lambda _: work(), range(n_threads)))
         return out
 
     def new_state(self) -> tuple:
@@ -335,7 +349,7 @@ class Reservoir:
             *self.update_variant,
             0,
             n_points,
-            np.exp(-self.dt / tau_state),
+            decay_powers(np.exp(-self.dt / tau_state)),
             int(seed),
             np.zeros((0, n)),
             state_out if state_out is not None else np.zeros((0, n)),
@@ -346,7 +360,8 @@ class Reservoir:
             NO_STDP,
             np.zeros(0),
             np.zeros(0),
-            carry if carry is not None else fresh_carry(),
+            carry if carry is not None else new_carry(self.v_init, self.n_slots),
+            new_scratch(n, drive.shape[1], False),
         )
 
 

@@ -76,14 +76,16 @@ def test_filtered_state_is_the_exponential_filter_of_the_raster():
 
 def test_same_seed_same_features_on_any_n_jobs_and_batch(temporal_order):
     X, _ = temporal_order
-    params = dict(n_neurons=120, encoder="poisson", neuron=LIF(noise_std=1.0), random_state=7)
+    params = dict(n_neurons=120, encoder="poisson", neuron=LIF(noise_std=1.0, adaptation=0.5), random_state=7)
     one = LiquidStateMachine(n_jobs=1, **params).fit_transform(X)
     two = LiquidStateMachine(n_jobs=2, **params).fit(X).transform(X)
     np.testing.assert_array_equal(one, two)
-    # A sample's features do not depend on what else is in its batch.
+    # A sample's features do not depend on what else is in its batch, nor on the samples its thread
+    # simulated before it (each thread reuses one state, put at rest before every sample).
     lsm = LiquidStateMachine(n_jobs=2, **params).fit(X)
     np.testing.assert_array_equal(lsm.transform(X[5:9]), one[5:9])
     np.testing.assert_array_equal(lsm.transform([X[7]]), one[7:8])
+    np.testing.assert_array_equal(lsm.transform(X[::-1]), one[::-1])
     other = LiquidStateMachine(n_jobs=1, **{**params, "random_state": 8}).fit_transform(X)
     assert not np.array_equal(one, other)
 
