@@ -66,10 +66,13 @@ def test_column_scale_is_chosen_with_the_penalty_by_loo_error(n, p):
 
 
 @pytest.mark.parametrize("offset", [0.0, 1e6])  # 1e6: the Gram matrix cannot be centred after it is formed
-def test_scattered_scaled_columns_and_large_offsets_give_scikit_learns_model(offset):
-    """Every other column scaled (more runs than MAX_COLUMN_RUNS: the columns are gathered) and, with
-    offsets a million times the spread, X centred before its Gram matrix: still the model of
+def test_scattered_scaled_columns_and_large_offsets_give_scikit_learns_model(monkeypatch, offset):
+    """Every other column scaled (the columns are gathered into blocks, the last one partial) and
+    offsets a million times the spread (each block is centred before its products): still the model of
     RidgeClassifierCV on the scaled matrix."""
+    import liquid.readout
+
+    monkeypatch.setattr(liquid.readout, "BLOCK_COLUMNS", 64)
     X, labels, _ = _problem(120, 400, 4, seed=2)
     X[:, ::2] *= 0.05
     X += offset
@@ -78,6 +81,36 @@ def test_scattered_scaled_columns_and_large_offsets_give_scikit_learns_model(off
     theirs = RidgeClassifierCV(alphas=DEFAULT_ALPHAS).fit(scaled_X, labels)
     assert chooser.column_scale_ == 20.0 and chooser.alpha_ == theirs.alpha_
     np.testing.assert_allclose(chooser.decision_function(X), theirs.decision_function(scaled_X), atol=1e-6)
+
+
+@pytest.mark.parametrize("n, p", [(120, 400), (400, 120)])  # the dual and the primal path
+@pytest.mark.parametrize("std_power", [0.5, 1.0])
+def test_std_power_divides_columns_by_their_spread(monkeypatch, n, p, std_power):
+    """std_power: scikit-learn's model on every varying column divided by its standard deviation to
+    that power (1: StandardScaler without centring); constant columns keep zero weight. Columns of
+    very different spreads make the choice matter."""
+    import liquid.readout
+
+    monkeypatch.setattr(liquid.readout, "BLOCK_COLUMNS", 50)
+    X, labels, _ = _problem(n, p, 3, seed=4)
+    X *= np.random.default_rng(5).uniform(0.01, 10.0, p)
+    X[:, 7] = 2.5
+    ours = GramRidgeClassifierCV(std_power=std_power).fit(X, labels)
+    spread = X.std(axis=0)
+    divided = X / np.where(spread > 0, spread, 1.0) ** std_power
+    theirs = RidgeClassifierCV(alphas=DEFAULT_ALPHAS).fit(divided, labels)
+    assert ours.alpha_ == theirs.alpha_
+    np.testing.assert_allclose(ours.decision_function(X), theirs.decision_function(divided), atol=1e-6)
+    assert np.all(ours.coef_[7] == 0.0)
+    plain = GramRidgeClassifierCV().fit(X, labels)
+    assert not np.allclose(ours.decision_function(X), plain.decision_function(X), atol=1e-3)
+
+
+@pytest.mark.parametrize("std_power", [-0.5, 1.5, np.nan, "half"])
+def test_std_power_out_of_range_is_refused(std_power):
+    X, labels, _ = _problem(40, 30, 2, seed=0)
+    with pytest.raises((ValueError, TypeError), match="std_power"):
+        GramRidgeClassifierCV(std_power=std_power).fit(X, labels)
 
 
 def test_column_scale_of_many_rows_is_chosen_on_evenly_spaced_rows(monkeypatch):
