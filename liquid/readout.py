@@ -115,19 +115,17 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
     if not scaled.any():
         scales = scales[:1]
     x_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
-    x_mean[~varying] = X[0, ~varying]  # constant columns centre to exact zeros
+    x_mean[~varying] = X[0, ~varying]  # constant columns centre to exact zeros (the low-rank sketch)
     Yc = Y - y_mean
     n, p = X.shape[0], int(np.count_nonzero(varying))
     low_rank = min(n, p) > LOW_RANK_ABOVE
-    column_weights = np.ones(X.shape[1]) if std_power == 0.0 else _column_std(X, x_mean, varying) ** -std_power
-    # Constant columns (zeros once centred) join the part of the varying column before them, so that
-    # they do not split its ranges.
-    in_scaled = scaled[np.maximum.accumulate(np.where(varying, np.arange(varying.size), 0))]
+    column_weights = np.ones(X.shape[1]) if std_power == 0.0 else _std_weights(X, x_mean, varying, std_power)
+    plain = varying & ~scaled
     scale = float(scales[0])
     if n <= p and not low_rank:
-        G = _centred_gram(X, x_mean, column_weights, ~in_scaled)
+        G = _centred_gram(X, x_mean, column_weights, plain)
         if scaled.any():
-            extra = _centred_gram(X, x_mean, column_weights, in_scaled)
+            extra = _centred_gram(X, x_mean, column_weights, scaled)
             if scales.size > 1:
                 scale = _choose_scale((G, extra), Yc, alphas, scales, choice_rows)
             extra *= scale**2
@@ -136,10 +134,8 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
         eigenvalues, Q, errors = _dual_loo(G, Yc, alphas)
     elif scales.size > 1:  # the factor from the Gram matrix of at most SCALE_CHOICE_ROWS rows
         subset = X if choice_rows is None else X[choice_rows]
-        subset_mean = subset.mean(axis=0)
-        subset_mean[~varying] = subset[0, ~varying]
-        parts = (_centred_gram(subset, subset_mean, column_weights, ~in_scaled),
-                 _centred_gram(subset, subset_mean, column_weights, in_scaled))
+        parts = (_centred_gram(subset, subset.mean(axis=0), column_weights, plain),
+                 _centred_gram(subset, subset.mean(axis=0), column_weights, scaled))
         Ysub = Y if choice_rows is None else Y[choice_rows]
         scale = _choose_scale(parts, Ysub - Ysub.mean(axis=0), alphas, scales, None)
     factors = np.where(scaled, scale, 1.0) * column_weights
@@ -197,12 +193,23 @@ def _centred_blocks(X: np.ndarray, x_mean: np.ndarray, mask: np.ndarray):
         yield np.concatenate(ranges), buffer[:, :filled]
 
 
-def _column_std(X: np.ndarray, x_mean: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """Standard deviation (population) of every column of ``X`` in ``mask``; 1 elsewhere."""
-    std = np.ones(X.shape[1])
-    for columns, block in _centred_blocks(X, x_mean, mask):
+#: Columns whose standard deviation is below this fraction of the largest one's get weight 0 under
+#: ``std_power``: they are constant up to rounding (a filtered trace whose last spike lies hundreds of
+#: time constants back holds values like 1e-200, whose squares underflow), and dividing by their spread
+#: would overflow.
+MIN_RELATIVE_STD = 1e-12
+
+
+def _std_weights(X: np.ndarray, x_mean: np.ndarray, varying: np.ndarray, std_power: float) -> np.ndarray:
+    """Column weights ``std ** -std_power`` (population standard deviation) of the varying columns, 0 for
+    columns below ``MIN_RELATIVE_STD`` of the largest spread, 1 for constant ones."""
+    std = np.zeros(X.shape[1])
+    for columns, block in _centred_blocks(X, x_mean, varying):
         std[columns] = np.sqrt(np.einsum("ij,ij->j", block, block) / X.shape[0])
-    return std
+    usable = std > max(MIN_RELATIVE_STD * std.max(initial=0.0), np.finfo(np.float64).tiny)
+    weights = np.where(varying, 0.0, 1.0)
+    weights[usable] = std[usable] ** -std_power
+    return weights
 
 
 def _centred_gram(X: np.ndarray, x_mean: np.ndarray, column_weights: np.ndarray, mask: np.ndarray) -> np.ndarray:

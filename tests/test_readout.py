@@ -106,6 +106,21 @@ def test_std_power_divides_columns_by_their_spread(monkeypatch, n, p, std_power)
     assert not np.allclose(ours.decision_function(X), plain.decision_function(X), atol=1e-3)
 
 
+@pytest.mark.parametrize("std_power", [0.5, 1.0])
+def test_std_power_leaves_out_columns_constant_up_to_rounding(std_power):
+    """A filtered trace can hold values like 1e-200 (its last spike hundreds of time constants back):
+    its squares underflow and dividing by its spread would overflow. Such columns, and any below
+    MIN_RELATIVE_STD of the largest spread, get weight 0: the model of the other columns."""
+    X, labels, _ = _problem(30, 200, 3, seed=6)
+    rng = np.random.default_rng(7)
+    tiny = np.column_stack([1e-200 * rng.random(30), 1e-20 * rng.random(30)])
+    ours = GramRidgeClassifierCV(std_power=std_power).fit(np.hstack([X, tiny]), labels)
+    assert np.all(np.isfinite(ours.coef_)) and np.all(ours.coef_[200:] == 0.0)
+    without = GramRidgeClassifierCV(std_power=std_power).fit(X, labels)
+    assert ours.alpha_ == without.alpha_
+    np.testing.assert_allclose(ours.coef_[:200], without.coef_, rtol=1e-9, atol=1e-12)
+
+
 @pytest.mark.parametrize("std_power", [-0.5, 1.5, np.nan, "half"])
 def test_std_power_out_of_range_is_refused(std_power):
     X, labels, _ = _problem(40, 30, 2, seed=0)
