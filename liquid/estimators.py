@@ -60,9 +60,9 @@ COUNT_SCALES = (1.0, 3.0)
 #: ``std_power`` of the classifier's default readout: each feature column divided by the square root of
 #: its standard deviation, a penalty on each weight proportional to its column's spread. Between the
 #: raw features (the widest columns dominate) and full standardisation (neurons that fire rarely in
-#: training become columns as loud as any other: 0.62 against 0.78 mean accuracy on 11 UEA sets). In
-#: benchmarks/accuracy.py it raised 7 of 14 results by 0.3-4 points (FSDD leave-one-speaker-out 0.835 ->
-#: 0.842) and lowered 4 by 0.2-0.7 and StandWalkJump (15 test series) by 6.7.
+#: training become columns as loud as any other: 0.62 against 0.78 mean accuracy over the benchmark's
+#: multivariate and gesture sets). In benchmarks/accuracy.py it raised 7 of 14 results by 0.3-4 points
+#: and lowered 5 (four by 0.2-0.7 points, one set of 15 test series by 6.7); see the README's table.
 CLASSIFIER_STD_POWER = 0.5
 
 

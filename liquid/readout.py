@@ -134,8 +134,9 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
         eigenvalues, Q, errors = _dual_loo(G, Yc, alphas)
     elif scales.size > 1:  # the factor from the Gram matrix of at most SCALE_CHOICE_ROWS rows
         subset = X if choice_rows is None else X[choice_rows]
-        parts = (_centred_gram(subset, subset.mean(axis=0), column_weights, plain),
-                 _centred_gram(subset, subset.mean(axis=0), column_weights, scaled))
+        subset_mean = subset.mean(axis=0)
+        parts = (_centred_gram(subset, subset_mean, column_weights, plain),
+                 _centred_gram(subset, subset_mean, column_weights, scaled))
         Ysub = Y if choice_rows is None else Y[choice_rows]
         scale = _choose_scale(parts, Ysub - Ysub.mean(axis=0), alphas, scales, None)
     factors = np.where(scaled, scale, 1.0) * column_weights
