@@ -166,6 +166,55 @@ def test_large_problems_keep_the_leading_principal_directions(monkeypatch, n, p)
     assert truncated.loo_errors_.min() > exact.loo_errors_.min() and np.all(np.isfinite(truncated.coef_))
 
 
+def test_float32_gram_and_decomposition_choose_the_penalty_and_the_fit_stays_float64(monkeypatch):
+    """From FLOAT32_ROWS rows the Gram matrix and its eigendecomposition are float32: the same penalty and
+    factor, the weights solved in float64 (decisions within 1e-6 of the float64 fit), the LOO errors of
+    the trusted penalties within 0.5 %, those of penalties too small for float32 NaN."""
+    import liquid.readout
+
+    X, labels, _ = _problem(300, 900, 4)
+    kwargs = dict(scaled_columns=np.arange(0, 900, 3), column_scales=(1.0, 3.0), std_power=0.5,
+                  alphas=np.logspace(-6, 4, 21))
+    exact = GramRidgeClassifierCV(**kwargs).fit(X, labels)
+    monkeypatch.setattr(liquid.readout, "FLOAT32_ROWS", 100)
+    single = GramRidgeClassifierCV(**kwargs).fit(X, labels)
+    assert (single.alpha_, single.column_scale_) == (exact.alpha_, exact.column_scale_)
+    np.testing.assert_allclose(single.decision_function(X), exact.decision_function(X), atol=1e-6)
+    untrusted = np.isnan(single.loo_errors_)
+    assert untrusted[0] and not untrusted[-1] and np.all(np.diff(untrusted.astype(int)) <= 0)
+    np.testing.assert_allclose(single.loo_errors_[~untrusted], exact.loo_errors_[~untrusted], rtol=5e-3)
+
+
+@pytest.mark.parametrize("alphas", [np.logspace(-9, -6, 4), np.logspace(-6, 1, 8)])
+def test_float32_falls_back_to_float64_when_it_cannot_tell(monkeypatch, alphas):
+    """Penalties all far below float32's rounding of the Gram matrix, or the best penalty at the edge of
+    the trusted ones (a nearly noiseless problem): the fit is redone in float64, the same model exactly."""
+    import liquid.readout
+
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((200, 600))
+    y = X @ rng.standard_normal(600) + 1e-6 * rng.standard_normal(200)
+    exact = GramRidgeCV(alphas=alphas).fit(X, y)
+    monkeypatch.setattr(liquid.readout, "FLOAT32_ROWS", 100)
+    single = GramRidgeCV(alphas=alphas).fit(X, y)
+    assert single.alpha_ == exact.alpha_ and np.all(np.isfinite(single.loo_errors_))
+    np.testing.assert_array_equal(single.coef_, exact.coef_)
+
+
+def test_float32_gram_rounding_bounds_its_error():
+    """The rounding ``_centred_gram`` measures on its probe rows bounds the float32 Gram matrix's error."""
+    from liquid.readout import _centred_gram
+
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((400, 3000)) * rng.uniform(0.1, 10.0, 3000) + rng.uniform(-50, 50, 3000)
+    mean, weights, columns = X.mean(axis=0), rng.uniform(0.5, 2.0, 3000), np.ones(3000, dtype=bool)
+    exact, zero = _centred_gram(X, mean, weights, columns, single=False)
+    single, rounding = _centred_gram(X, mean, weights, columns, single=True)
+    error = np.linalg.norm(single - exact, 2)
+    assert zero == 0.0 and 0.0 < error <= rounding < 1e-5 * np.linalg.norm(exact, 2)
+    np.testing.assert_array_equal(single, single.T)
+
+
 def test_default_readout_weighs_the_count_columns(temporal_order):
     from liquid import LSMClassifier
     from liquid.estimators import COUNT_SCALES
