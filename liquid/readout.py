@@ -221,6 +221,9 @@ MAX_ROUNDING_TO_PENALTY = 1e-2
 #: to 1e-4 from one time).
 TRUSTED_PENALTY = 10.0
 
+#: Values (rows x penalties x targets) of the LOO residuals computed at once by ``_dual_errors``.
+LOO_GROUP_VALUES = 10_000_000
+
 #: Columns whose standard deviation is below this fraction of the largest one's get weight 0 under
 #: ``std_power``: they are constant up to rounding (a filtered trace whose last spike lies hundreds of
 #: time constants back holds values like 1e-200, whose squares underflow), and dividing by their spread
@@ -385,14 +388,20 @@ def _dual_errors(eigenvalues: np.ndarray, Q: np.ndarray, Yc: np.ndarray, alphas:
     eigenvalues = np.where(eigenvalues > eigenvalues.max(initial=0.0) * n * np.finfo(float).eps, eigenvalues, 0.0)
     QtY = Q.T @ Yc
     Q2 = Q * Q
+    rank, n_targets = QtY.shape
     errors = np.empty(alphas.shape[0])
-    for k, alpha in enumerate(alphas):
-        keep = eigenvalues / (eigenvalues + alpha)
-        residual = Yc - Q @ (keep[:, None] * QtY)  # (I - H) Y
+    # Penalties a group at a time, each group's products in one matrix product: Q is read once per group
+    # rather than once per penalty (for few targets, a product per penalty is bound by reading Q).
+    group = max(1, LOO_GROUP_VALUES // (n * n_targets))
+    for first in range(0, alphas.shape[0], group):
+        some = alphas[first:first + group]
+        keep = eigenvalues[:, None] / (eigenvalues[:, None] + some)  # (rank, penalties)
+        fitted = Q @ (keep[:, :, None] * QtY[:, None, :]).reshape(rank, -1)
+        residuals = Yc[:, None, :] - fitted.reshape(n, some.shape[0], n_targets)  # (I - H) Y per penalty
         # diag(I - H), less the intercept's 1/n: centring puts the constant vector in the null space
         # of X X^T, but the unpenalised intercept fits it exactly.
-        diagonal = 1.0 - Q2 @ keep - 1.0 / n
-        errors[k] = np.mean((residual / diagonal[:, None]) ** 2)
+        diagonals = 1.0 - Q2 @ keep - 1.0 / n
+        errors[first:first + group] = np.mean((residuals / diagonals[:, :, None]) ** 2, axis=(0, 2))
     return eigenvalues, Q, errors
 
 
