@@ -53,7 +53,7 @@ choice depends on them the fit is redone in float64. (numpy and scipy each
 bring their own OpenBLAS, whose threads spin a while after each call: the
 loops here call one of them only, on 2 cores the other's spinning threads
 made the float32 products twice as slow.) On 2,700 x 28,000 liquid features
-the readout takes 3.2-3.8 s instead of 4.3-4.8 s, decisions within 1e-5.
+the readout takes 3.0-3.3 s instead of 4.3-4.8 s, decisions within 1e-5.
 
 Beyond ``LOW_RANK_ABOVE`` rows and varying columns, even one decomposition
 costs several times the simulation, and the ridge is restricted to the
