@@ -310,7 +310,7 @@ def _centred_gram(X: np.ndarray, x_mean: np.ndarray, column_weights: np.ndarray,
     probe = np.linspace(0, n - 1, min(PROBE_ROWS, n)).astype(int)
     probe_exact = np.zeros((n, probe.size), order="F")
     partial = np.zeros((n, n), dtype=np.float32, order="F")
-    buffer = np.empty((n, BLOCK_COLUMNS), dtype=np.float32)
+    buffer = np.empty((n, min(BLOCK_COLUMNS, int(np.count_nonzero(mask)))), dtype=np.float32)
     for k, (columns, block) in enumerate(_centred_blocks(X, x_mean, mask)):
         block *= column_weights[columns]
         # scipy's BLAS, not numpy's: each has its own threads, which spin a while after a call and
