@@ -45,9 +45,10 @@ MIN_SEQUENCE_MS = 300.0
 
 
 def auto_steps_per_frame(dt: float, lengths) -> int:
-    """Steps of ``dt`` ms per frame under ``frame_duration="auto"`` for sequences of these lengths."""
+    """Steps of ``dt`` ms per frame under ``frame_duration="auto"`` for sequences of these lengths: at
+    least one (a step longer than the frame's duration holds each frame for that one step)."""
     median_length = max(float(np.median(lengths)), 1.0)
-    steps = max(np.ceil(AUTO_FRAME_MS / dt - 1e-9), np.ceil(MIN_SEQUENCE_MS / (median_length * dt) - 1e-9))
+    steps = max(np.ceil(AUTO_FRAME_MS / dt - 1e-9), np.ceil(MIN_SEQUENCE_MS / (median_length * dt) - 1e-9), 1.0)
     return int(min(steps, MAX_STEPS_PER_FRAME))
 
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from ._limits import MAX_DELAY_STEPS, check_memory, ms_to_steps
+from ._limits import MAX_DELAY_STEPS, MAX_STEPS_PER_FRAME, check_memory, ms_to_steps
 from ._validation import check_number
 from .kernels import (MODE_CURRENT, MODE_RATE, MODE_SPIKES, decay_powers, new_carry, new_scratch, simulate_batch,
                       simulate_sample)
@@ -448,6 +448,8 @@ def build_reservoir(
     ``input_fraction``; with ``drive_every_neuron``, one that drew none gets
     one channel at random.
     """
+    # The kernel simulates steps_per_frame steps per input frame: none would leave every feature unwritten.
+    check_number("steps_per_frame", steps_per_frame, 1, high=MAX_STEPS_PER_FRAME, integer=True)
     n_inhibitory = int(round(frac_inhibitory * n_neurons))
     is_inhibitory = rng.permutation(n_neurons) < n_inhibitory
 

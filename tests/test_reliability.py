@@ -160,6 +160,18 @@ def test_fuzz_arrays_give_finite_features_or_a_clear_error(fitted, n_samples, le
     assert features.shape[0] == n_samples
 
 
+def test_a_step_longer_than_the_auto_frame_holds_each_frame_one_step(X):
+    """dt far beyond the automatic frame's 10 ms (found by the parameter fuzz below): one step per frame.
+    It used to round to no step at all, and the features, never written, were whatever the memory held."""
+    lsm = LiquidStateMachine(30, dt=1e12, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a liquid stepped every 1e12 ms is nearly silent
+        features = lsm.fit_transform(X[:2])
+    assert lsm.reservoir_.steps_per_frame == 1 and lsm.frame_duration_ == 1e12
+    assert np.isfinite(features).all() and np.abs(features).max() < 1e3
+    assert np.all((features == 0.0) | (np.abs(features) > 1e-300))  # no leftover bytes read as subnormals
+
+
 numbers = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.integers(-(10**12), 10**12),
