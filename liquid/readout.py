@@ -128,7 +128,9 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
     if not scaled.any():
         scales = scales[:1]
     x_mean, y_mean = X.mean(axis=0), Y.mean(axis=0)
-    x_mean[~varying] = X[0, ~varying]  # constant columns centre to exact zeros (the low-rank sketch)
+    # A constant column's mean is its value, exactly and finite (a sum of huge values could overflow): its
+    # weight is 0, and its mean enters the intercept only as mean x 0.
+    x_mean[~varying] = X[0, ~varying]
     Yc = Y - y_mean
     n, p = X.shape[0], int(np.count_nonzero(varying))
     low_rank = min(n, p) > LOW_RANK_ABOVE
