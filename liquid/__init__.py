@@ -12,7 +12,7 @@ from .encoders import (
     events_to_counts,
 )
 from .estimators import LiquidActivityWarning, LiquidStateMachine, LSMClassifier, LSMRegressor
-from .features import FilteredState, FiringRate, FirstSpikeLatency, SpikeCounts
+from .features import FilteredState, FiringRate, FirstSpikeLatency, PeakRate, SpikeCounts
 from .forecasting import LSMForecaster
 from .neurons import LIF, MultiscaleLIF
 from .online_anomaly import OnlineAnomalyDetector
@@ -54,4 +54,5 @@ __all__ = [
     "SpikeCounts",
     "FiringRate",
     "FirstSpikeLatency",
+    "PeakRate",
 ]

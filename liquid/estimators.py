@@ -19,7 +19,7 @@ from ._limits import MAX_DELAY_STEPS, MAX_STEPS_PER_FRAME, MAX_WEIGHT_MV, check_
 from ._progress import Progress
 from ._validation import check_number, check_sequences
 from .encoders import ENCODERS
-from .features import EXTRACTORS
+from .features import EXTRACTORS, trace_tau
 from .kernels import MODE_CURRENT
 from .neurons import NEURON_MODELS
 from .plasticity import PLASTICITY_RULES, learning_arrays, train
@@ -99,6 +99,7 @@ def _resolve_features(features) -> list:
         raise ValueError(f"features lists the same kind of extractor twice: {kinds}")
     for extractor in extractors:
         extractor.validate()
+    trace_tau(extractors)
     return extractors
 
 
@@ -152,12 +153,14 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         ``input_fraction`` of the neurons). Per-timestep tasks turn it off
         (:func:`~liquid.sequence.memory_liquid`): undriven neurons keep
         echoes of older input instead of following the present one.
-    features : str, extractor instance or list of them, default=("state", "counts")
+    features : str, extractor instance or list of them, default=("state", "counts", "peak")
         Spike-pattern features: "state" (:class:`~liquid.features.FilteredState`:
         filtered spike trains and membrane potentials at 5 points), "counts"
-        (spike counts in 5 bins), "rate", "latency"; a list concatenates them
-        in order. States read the liquid at instants, counts pool over the
-        whole sequence: together they keep both.
+        (spike counts in 5 bins), "peak" (:class:`~liquid.features.PeakRate`:
+        each neuron's highest filtered firing rate, wherever it occurs),
+        "rate", "latency"; a list concatenates them in order. States read the
+        liquid at instants, counts pool over fixed fifths of the sequence,
+        peaks over all of it regardless of timing: together they keep all three.
     plasticity : None, "stdp" or STDP, default=None
         Unsupervised tuning of the liquid's weights by spike-timing-dependent
         plasticity during ``fit`` (see :class:`~liquid.plasticity.STDP`); the
@@ -236,7 +239,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         input_scale: float = 5.0,
         input_fraction: float = 0.3,
         drive_every_neuron: bool = True,
-        features=("state", "counts"),
+        features=("state", "counts", "peak"),
         plasticity=None,
         dt: float = 1.0,
         frame_duration: float | str = "auto",
@@ -451,6 +454,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         n_bins = counts.n_bins if counts else 0
         n_points, voltage = (state.n_points, bool(state.voltage)) if state else (0, False)
         state_width = n_points * (2 if voltage else 1) * n
+        tau = trace_tau(self.extractors_)
         written = {}  # views of the feature matrix's columns, shaped as Reservoir.run's outputs
         if counts:
             start = columns["counts"]
@@ -463,9 +467,10 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             self._sample_seeds(views),
             n_bins=n_bins,
             n_points=n_points,
-            tau_state=state.tau if state else 1.0,
+            tau_state=tau,
             n_threads=effective_n_jobs(self.n_jobs),
             voltage=voltage,
+            peak="peak" in columns,
             out=written,
         )
         frame_counts = np.array([view.shape[0] for view in views], dtype=np.float64)
@@ -474,6 +479,8 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             features[:, columns["rate"]:columns["rate"] + n] = out["total"] * (1000.0 / duration_ms[:, None])
         if "latency" in columns:
             features[:, columns["latency"]:columns["latency"] + n] = out["latency"]
+        if "peak" in columns:  # a trace jumping by 1 per spike, in Hz
+            features[:, columns["peak"]:columns["peak"] + n] = out["peak"] * (1000.0 / tau)
         finest = slice(0, None, n_scales)
         return features.reshape(n_samples, -1), out["total"][finest], duration_ms[finest]
 
@@ -490,8 +497,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             outputs.append(self.reservoir_.run([drives[i] for i in part], self.encoder_.mode, seeds[part],
                                                out={key: array[rows] for key, array in out.items()}, **options))
             progress.advance(part.size)
-        return {"total": np.concatenate([o["total"] for o in outputs]),
-                "latency": np.concatenate([o["latency"] for o in outputs]), **out}
+        return {key: np.concatenate([o[key] for o in outputs]) for key in ("total", "latency", "peak")} | out
 
     def _record_activity(self, total_spikes: np.ndarray, duration_ms: np.ndarray, neuron) -> None:
         n_neurons = total_spikes.shape[1]
@@ -591,10 +597,9 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         """Encode a validated chunk and continue ``stream`` (updated in place) through it: the states
         after every timestep (see :meth:`iter_states`). Every streaming path goes through here."""
         liquid_state, encoder_state = stream
-        state = next((e for e in self.extractors_ if e.kind == "state"), None)
-        tau = state.tau if state is not None else 30.0
         drive = self.encoder_.encode_chunk(chunk, encoder_state)
-        return self.reservoir_.stream(drive, self.encoder_.mode, self.noise_seed_, liquid_state, tau, voltage)
+        return self.reservoir_.stream(drive, self.encoder_.mode, self.noise_seed_, liquid_state,
+                                      trace_tau(self.extractors_), voltage)
 
     def reset_state(self):
         """Put the streaming liquid back at rest (see :meth:`partial_transform`)."""
@@ -684,7 +689,7 @@ class _LiquidReadout(BaseEstimator):
         input_scale: float = 5.0,
         input_fraction: float = 0.3,
         drive_every_neuron: bool = True,
-        features=("state", "counts"),
+        features=("state", "counts", "peak"),
         plasticity=None,
         dt: float = 1.0,
         frame_duration: float | str = "auto",

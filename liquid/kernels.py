@@ -304,6 +304,7 @@ def simulate_sample(
     state_out,
     total_out,
     latency_out,
+    peak_out,
     trace_neurons,
     learn,
     stdp,
@@ -353,6 +354,9 @@ def simulate_sample(
         then the next), written whatever they held; with 2N columns, ``state_out`` also gets the
         membrane potentials. ``total_out`` (zeros) receives the spike counts of the whole sample.
         ``latency_out`` is the first-spike time (ms), or the sample duration for neurons that never fire.
+    peak_out : (N,) or (0,) float64
+        The largest value each neuron's filtered trace (see ``powers``) reaches during the sample, written
+        whatever it held; a (0,) array skips it.
     trace_neurons : (k,) int64 or None
         Record: return the spike raster as (step, neuron) arrays and the
         membrane potential of these neurons at every step. ``None``: record
@@ -374,7 +378,7 @@ def simulate_sample(
         in place so that the next call continues where this one stopped
         (``new_carry``: at rest); ``clock`` holds the global step and frame
         counts, ``trace_step`` the global step at which each trace was last
-        updated (only by calls that read the state, ``n_points > 0``, as
+        updated (only by calls that read the state or its peaks, as
         streaming does). ``queue`` (n_slots, N) int32 holds the neurons whose
         spikes are in flight, ``queue_len`` (n_slots,) how many per slot.
     scratch : tuple
@@ -410,6 +414,10 @@ def simulate_sample(
         x_in[c] = 0.0
     for n in range(n_neurons):
         latency_out[n] = -1.0
+    for n in range(peak_out.shape[0]):
+        peak_out[n] = 0.0
+    # The filtered traces are kept for the readout points and for their peaks.
+    keep_trace = n_points > 0 or peak_out.shape[0] > 0
     # Counts are written, not added to: the caller may pass fresh memory (np.empty), whose pages this
     # thread then maps while it simulates, in parallel with the other threads.
     for b in range(counts_out.shape[0]):
@@ -516,9 +524,11 @@ def simulate_sample(
                 refractory_left[n] = refractory_steps[n]
                 if full is not None:
                     i_adapt[n] += consts.adapt_increment
-                if n_points > 0:  # the filtered state is only read at readout points
+                if keep_trace:
                     trace[n] = trace[n] * _decay(powers, global_step - trace_step[n]) + 1.0
                     trace_step[n] = global_step
+                    if peak_out.shape[0] > 0 and trace[n] > peak_out[n]:  # a trace peaks as it jumps
+                        peak_out[n] = trace[n]
                 total_out[n] += 1.0
                 if n_bins > 0:
                     counts_out[bin_index, n] += 1.0
@@ -579,6 +589,7 @@ def simulate_batch(
     state_out,
     total_out,
     latency_out,
+    peak_out,
     learn,
     stdp,
     dw_rec,
@@ -621,6 +632,7 @@ def simulate_batch(
                 state_out[s],
                 total_out[s],
                 latency_out[s],
+                peak_out[s],
                 None,
                 learn,
                 stdp,

@@ -172,6 +172,7 @@ class Reservoir:
         learning: tuple | None = None,
         n_groups: int | None = None,
         voltage: bool = False,
+        peak: bool = False,
         out: dict[str, np.ndarray] | None = None,
     ) -> dict[str, np.ndarray]:
         """Simulate a batch; return per-sample accumulators.
@@ -179,7 +180,9 @@ class Reservoir:
         Returns a dict with ``counts`` (S, n_bins, N), ``state`` (S, n_points,
         N; with ``voltage`` (S, n_points, 2N), the membrane potentials in mV
         after the filtered traces), ``total`` (S, N) spike totals and
-        ``latency`` (S, N) in ms. ``out`` may give the ``counts`` and ``state``
+        ``latency`` (S, N) in ms; with ``peak``, ``peak`` (S, N): the largest value
+        of each neuron's filtered trace (time constant ``tau_state``, a jump of 1
+        per spike) during the sample. ``out`` may give the ``counts`` and ``state``
         arrays to write into (whatever they hold), of those shapes and
         float64, e.g. views of a feature matrix's columns.
         With ``learning=(learn, stdp_constants)`` (see ``liquid.plasticity``)
@@ -212,7 +215,8 @@ class Reservoir:
                 raise ValueError(f"out[{key!r}] must be a writeable float64 array of shape {shapes[key]}, got "
                                  f"{getattr(array, 'shape', type(array).__name__)} {getattr(array, 'dtype', '')}")
         out = {key: given[key] if key in given else np.empty(shape) for key, shape in shapes.items()}  # all written
-        out.update(total=np.zeros((n_samples, n)), latency=np.zeros((n_samples, n)))
+        out.update(total=np.zeros((n_samples, n)), latency=np.zeros((n_samples, n)),
+                   peak=np.empty((n_samples, n if peak else 0)))  # written by the kernel
         n_groups = n_samples if n_groups is None else max(1, min(n_groups, n_samples))
         group_offsets = np.linspace(0, n_samples, n_groups + 1).round().astype(np.int64)
         # Depression (CSR order) then potentiation (CSC order) of every synapse, per group.
@@ -222,7 +226,7 @@ class Reservoir:
             stacked, frame_offsets, seeds.astype(np.int64), group_offsets, mode, self.steps_per_frame, self.dt,
             self.network, self.consts, *self.update_variant, n_bins, n_points,
             decay_powers(np.exp(-self.dt / tau_state)), out["counts"], out["state"], out["total"], out["latency"],
-            learn, stdp, out["dw_rec"], out["dw_in"],
+            out["peak"], learn, stdp, out["dw_rec"], out["dw_in"],
         )
         # The kernel releases the GIL: threads take contiguous ranges of groups from a queue. Groups
         # are fixed above, and every sample starts at rest, so the result does not depend on the
@@ -355,6 +359,7 @@ class Reservoir:
             state_out if state_out is not None else np.zeros((0, n)),
             np.zeros(n),
             np.zeros(n),
+            np.zeros(0),
             trace_neurons,
             None,
             NO_STDP,

@@ -40,7 +40,7 @@ from .features import FilteredState, SpikeCounts
 DEFAULT_SPACE = {
     "frame_duration": [5.0, 10.0, 20.0],
     "input_scale": [2.5, 5.0, 10.0],
-    "features": [("state", "counts"), (FilteredState(n_points=10), SpikeCounts(n_bins=10))],
+    "features": [("state", "counts", "peak"), (FilteredState(n_points=10), SpikeCounts(n_bins=10), "peak")],
 }
 
 

@@ -12,6 +12,7 @@ from liquid import (
     FiringRate,
     LiquidActivityWarning,
     LiquidStateMachine,
+    PeakRate,
     PoissonEncoder,
     RandomSparse,
     SpikeCounts,
@@ -62,6 +63,25 @@ def test_features_are_consistent_with_the_raster(temporal_order):
         np.testing.assert_array_equal(counts[k], np.bincount(raster["neuron"][bins == k], minlength=60))
 
 
+@pytest.mark.parametrize("features, tau", [(PeakRate(tau=15.0), 15.0),
+                                           ([FilteredState(tau=40.0, n_points=1), PeakRate()], 40.0)])
+def test_peak_rate_is_the_highest_filtered_rate_of_the_raster(features, tau):
+    """The peak is the filtered spike train's maximum (in Hz) over the sample, wherever it occurs; without
+    its own tau it takes the filtered state's."""
+    rng = np.random.default_rng(1)
+    x = rng.standard_normal((40, 2))
+    lsm = LiquidStateMachine(n_neurons=50, features=features, time_scales=(1,), random_state=0).fit([x])
+    raster, _ = lsm.raster(x)
+    times, neurons = raster["time"].to_numpy(), raster["neuron"].to_numpy()
+    expected = np.zeros(50)
+    for n in range(50):  # the filtered train peaks just after a spike
+        spikes = times[neurons == n]
+        if spikes.size:
+            expected[n] = max(np.exp(-(t - spikes[spikes <= t]) / tau).sum() for t in spikes) * 1000.0 / tau
+    assert np.count_nonzero(expected) > 10 and np.ptp(expected[expected > 0]) > 0
+    np.testing.assert_allclose(lsm.transform([x])[0, -50:], expected, rtol=1e-9)
+
+
 def test_filtered_state_is_the_exponential_filter_of_the_raster():
     rng = np.random.default_rng(0)
     x = rng.standard_normal((12, 2))
@@ -102,8 +122,8 @@ def test_variable_lengths_give_equal_width_features():
     X = [rng.standard_normal((n, 3)) for n in (1, 5, 40, 200)]
     features = LiquidStateMachine(n_neurons=50, random_state=0).fit_transform(X)
     # median length 22.5 holds 4 blocks of 4 but not of 16: scales 1 and 4 x (traces and potentials at
-    # 5 points, 5 counts)
-    assert features.shape == (4, 2 * 50 * (2 * 5 + 5))
+    # 5 points, 5 counts, 1 peak)
+    assert features.shape == (4, 2 * 50 * (2 * 5 + 5 + 1))
     assert np.all(np.isfinite(features))
 
 
@@ -176,7 +196,7 @@ def test_spike_events_as_input():
     counts = events_to_counts([0.5, 3.0, 12.0, 12.5], [0, 1, 1, 1], n_channels=2, duration=20.0, frame_duration=10.0)
     np.testing.assert_array_equal(counts, [[1, 1], [0, 2]])
     lsm = LiquidStateMachine(n_neurons=50, encoder=SpikeEncoder(), frame_duration=10.0, random_state=0)
-    assert lsm.fit_transform([counts, counts * 2]).shape == (2, 50 * 15)  # 2 frames: the finest scale only
+    assert lsm.fit_transform([counts, counts * 2]).shape == (2, 50 * 16)  # 2 frames: the finest scale only
     with pytest.raises(ValueError, match="spike times"):
         events_to_counts([25.0], [0], n_channels=1, duration=20.0, frame_duration=10.0)
     with pytest.raises(ValueError, match="channels"):

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from liquid import LIF, LiquidStateMachine, LSMClassifier
 from liquid.encoders import BSAEncoder, PopulationEncoder, events_to_counts
-from liquid.features import FilteredState
+from liquid.features import FilteredState, PeakRate
 from liquid.kernels import MODE_CURRENT, MODE_RATE
 from liquid.topology import MaassColumn
 
@@ -112,6 +112,16 @@ def test_numpy_scalars_are_numbers(X):
     # traces and potentials at 5 points; 20 timesteps hold 4 blocks of 4 but not of 16: scales 1 and 4
     assert lsm.fit_transform(X).shape == (6, 2 * 50 * 10)
     assert lsm.time_scales_ == (1, 4)
+
+
+@pytest.mark.parametrize("features, match", [
+    (PeakRate(tau=0.0), r"PeakRate.tau must be in \[0.001"),
+    ([FilteredState(tau=20.0), PeakRate(tau=30.0)], "FilteredState.tau and PeakRate.tau differ"),
+    ([FilteredState(tau=1e-310), "peak"], "PeakRate needs FilteredState.tau >= 0.001"),  # 1000 / tau: inf
+])
+def test_peak_rate_time_constant_is_checked(X, features, match):
+    with pytest.raises(ValueError, match=match):
+        LiquidStateMachine(30, features=features, random_state=0).fit(X)
 
 
 # -- silent garbage: named regressions ----------------------------------------------------------
