@@ -15,7 +15,7 @@ Which suits which task:
   patterns whose position or tempo varies (gestures, spoken words). With the
   two above it is the default, and it adds the most on such data (2026-11-28,
   11 UEA/UCR sets: mean accuracy 0.779 -> 0.811; FSDD digits from unseen
-  speakers 0.842 -> 0.863).
+  speakers 0.842 -> 0.856).
 * ``FiringRate`` ("rate"): overall activity: stationary signals.
 * ``FirstSpikeLatency`` ("latency"): first-spike times: short transient
   stimuli whose onset carries the class.
