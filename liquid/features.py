@@ -153,5 +153,6 @@ def trace_tau(extractors) -> float:
         raise ValueError(f"PeakRate needs FilteredState.tau >= {MIN_PEAK_TAU} ms, got {tau!r}")
     return tau
 
+
 EXTRACTORS = {"counts": SpikeCounts, "state": FilteredState, "rate": FiringRate, "latency": FirstSpikeLatency,
               "peak": PeakRate}
