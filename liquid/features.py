@@ -27,6 +27,9 @@ from sklearn.base import BaseEstimator
 
 from ._validation import check_number
 
+#: Filter time constant (ms) of the neurons' filtered traces when no extractor sets it.
+DEFAULT_TRACE_TAU = 30.0
+
 
 class _Extractor(BaseEstimator):
     kind: str
@@ -78,7 +81,7 @@ class FilteredState(_Extractor):
 
     kind = "state"
 
-    def __init__(self, tau: float = 30.0, n_points: int = 5, voltage: bool = True):
+    def __init__(self, tau: float = DEFAULT_TRACE_TAU, n_points: int = 5, voltage: bool = True):
         self.tau = tau
         self.n_points = n_points
         self.voltage = voltage
@@ -135,8 +138,6 @@ class PeakRate(_Extractor):
             check_number("PeakRate.tau", self.tau, MIN_PEAK_TAU)
 
 
-#: Filter time constant (ms) of the neurons' filtered traces when no extractor sets it.
-DEFAULT_TRACE_TAU = 30.0
 #: Shortest time constant (ms) of ``PeakRate``: its rate, 1000 / tau Hz per spike, stays finite.
 MIN_PEAK_TAU = 1e-3
 
