@@ -6,10 +6,8 @@ kernels. The estimators in ``liquid.estimators`` do validation and bookkeeping.
 """
 from __future__ import annotations
 
-import os
 import sys
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -18,6 +16,7 @@ import pandas as pd
 from scipy import sparse
 
 from ._limits import MAX_DELAY_STEPS, MAX_STEPS_PER_FRAME, check_memory, ms_to_steps
+from ._threads import thread_pool
 from ._validation import check_number
 from .kernels import (MODE_CURRENT, MODE_RATE, MODE_SPIKES, decay_powers, new_carry, new_scratch, simulate_batch,
                       simulate_sample)
@@ -250,7 +249,7 @@ class Reservoir:
             if n_threads == 1:
                 work()
             else:
-                list(_thread_pool(n_threads).map(lambda _: work(), range(n_threads)))
+                list(thread_pool(n_threads).map(lambda _: work(), range(n_threads)))
         return out
 
     def new_state(self) -> tuple:
@@ -368,20 +367,6 @@ class Reservoir:
             carry if carry is not None else new_carry(self.v_init, self.n_slots),
             new_scratch(n, drive.shape[1], False),
         )
-
-
-_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}
-_pools_lock = threading.Lock()
-
-
-def _thread_pool(n_threads: int) -> ThreadPoolExecutor:
-    """A pool of ``n_threads`` kept for later batches: starting threads costs milliseconds, as much as
-    simulating a short batch. Keyed by process id, since a forked child inherits no threads."""
-    key = (os.getpid(), n_threads)
-    with _pools_lock:
-        if key not in _pools:
-            _pools[key] = ThreadPoolExecutor(n_threads, thread_name_prefix="liquid")
-        return _pools[key]
 
 
 def _equal_work_bounds(work_offsets: np.ndarray, n_tasks: int) -> np.ndarray:

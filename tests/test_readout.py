@@ -166,6 +166,67 @@ def test_large_problems_keep_the_leading_principal_directions(monkeypatch, n, p)
     assert truncated.loo_errors_.min() > exact.loo_errors_.min() and np.all(np.isfinite(truncated.coef_))
 
 
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_column_passes_match_numpy_over_many_row_chunks(order):
+    """The readout's passes over its features (numba, rows split into chunks): which columns vary, their
+    means and standard deviations, as numpy computes them, on any memory order; a constant column's mean
+    is its value exactly."""
+    from liquid.readout import MIN_CHUNK_ROWS, _column_statistics, _row_chunks, _std_weights
+
+    rng = np.random.default_rng(4)
+    n = 5 * MIN_CHUNK_ROWS + 7
+    X = np.asarray(rng.standard_normal((n, 50)) * rng.uniform(0.1, 100, 50) + 1e6, order=order)
+    X[:, 7] = 1e300  # constant: its sum would overflow
+    X[:, 9] = 0.0
+    X[n - 1, 9] = 1e-3  # varies in the last row only
+    assert _row_chunks(n).size - 1 == 5
+    varying, mean, std = _column_statistics(X)
+    np.testing.assert_array_equal(varying, np.ptp(X, axis=0) > 0)
+    assert mean[7] == 1e300 and std[7] == 0.0
+    np.testing.assert_allclose(mean[varying], X[:, varying].mean(axis=0), rtol=1e-13)
+    np.testing.assert_allclose(std[varying], X[:, varying].std(axis=0), rtol=1e-9)
+    weights = _std_weights(std, varying, 0.5)
+    np.testing.assert_allclose(weights[varying], X[:, varying].std(axis=0) ** -0.5, rtol=1e-9)
+    assert weights[7] == 1.0
+
+
+def test_sparse_sketch_is_the_product_with_its_sign_matrix():
+    """The low-rank readout's range sketch equals the dense product of the centred, scaled columns with
+    the sparse sign matrix it stands for; indices out of range are refused before the kernel runs."""
+    from liquid.readout import _sparse_sketch
+
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((700, 60)) + 3.0
+    columns = np.flatnonzero(rng.random(60) < 0.7)
+    means, factors = X[:, columns].mean(axis=0), rng.uniform(0.5, 2.0, columns.size)
+    buckets = rng.integers(0, 25, (columns.size, 4))
+    signs = rng.choice(np.array([-1.0, 1.0], dtype=np.float32), (columns.size, 4))
+    omega = np.zeros((columns.size, 25))
+    for j in range(columns.size):
+        np.add.at(omega[j], buckets[j], signs[j])
+    out = np.zeros((700, 25), dtype=np.float32)
+    _sparse_sketch(X, columns, means, factors, buckets, signs, out)
+    np.testing.assert_allclose(out, ((X[:, columns] - means) * factors) @ omega, rtol=1e-4, atol=1e-4)
+    buckets[3, 1] = 25
+    with pytest.raises(ValueError, match="out of range"):
+        _sparse_sketch(X, columns, means, factors, buckets, signs, out)
+
+
+def test_readout_does_not_depend_on_the_number_of_threads(monkeypatch):
+    """The passes' chunks depend on the rows only: one thread or four give the same model, bit for bit,
+    also in the low-rank sketch."""
+    import liquid.readout
+
+    X, labels, _ = _problem(1300, 900, 3)
+    monkeypatch.setattr(liquid.readout, "LOW_RANK_ABOVE", 800)
+    models = []
+    for n_threads in (1, 4):
+        monkeypatch.setattr(liquid.readout, "cpu_count", lambda: n_threads)
+        models.append(GramRidgeClassifierCV(std_power=0.5).fit(X, labels))
+    np.testing.assert_array_equal(models[0].coef_, models[1].coef_)
+    assert models[0].alpha_ == models[1].alpha_
+
+
 def test_float32_gram_and_decomposition_choose_the_penalty_and_the_fit_stays_float64(monkeypatch):
     """From FLOAT32_ROWS rows the Gram matrix and its eigendecomposition are float32: the same penalty and
     factor, the weights solved in float64 (decisions within 1e-6 of the float64 fit), the LOO errors of
