@@ -383,10 +383,16 @@ def _equal_work_bounds(work_offsets: np.ndarray, n_tasks: int) -> np.ndarray:
 
 @contextmanager
 def _compile_notice(after_s: float = 1.0):
-    """Say so on stderr when a first call is still compiling the kernels after ``after_s`` seconds."""
-    notice = threading.Timer(after_s, lambda: print(
-        "liquid: compiling the simulation kernels (once: they are cached for later runs; "
-        "`liquid warmup` does it ahead)", file=sys.stderr, flush=True))
+    """Say so on stderr when a first call is still compiling the kernels after ``after_s`` seconds. The
+    check is repeated when the time is up: numba lists a signature once it is compiled or loaded from the
+    cache, before running it, so a long first simulation from a warm cache says nothing."""
+
+    def say_if_compiling() -> None:
+        if not simulate_batch.signatures:
+            print("liquid: compiling the simulation kernels (once: they are cached for later runs; "
+                  "`liquid warmup` does it ahead)", file=sys.stderr, flush=True)
+
+    notice = threading.Timer(after_s, say_if_compiling)
     notice.daemon = True
     if not simulate_batch.signatures:
         notice.start()

@@ -291,3 +291,20 @@ def test_thread_tasks_split_the_work_evenly():
     work = np.diff(offsets[bounds])
     assert len(work) == 4 and work.max() <= offsets[-1] / 4 + 100  # within one sample of an equal share
     assert np.array_equal(_equal_work_bounds(offsets[:2], 4), [0, 1])  # one group: one task
+
+
+def test_compile_notice_speaks_only_while_the_kernels_are_not_ready(monkeypatch, capsys):
+    """The stderr notice of a slow first call: said while numba lists no signature of the kernel (it is
+    compiling), not when the kernel is ready and the simulation itself is long."""
+    import time
+    from types import SimpleNamespace
+
+    import liquid.reservoir
+
+    for signatures, said in (([], True), (["ready"], False)):
+        notice = liquid.reservoir._compile_notice(after_s=0.05)
+        monkeypatch.setattr(liquid.reservoir, "simulate_batch", SimpleNamespace(signatures=[]))
+        with notice:
+            liquid.reservoir.simulate_batch.signatures.extend(signatures)  # ready (or not) before the timer fires
+            time.sleep(0.3)
+        assert ("compiling the simulation kernels" in capsys.readouterr().err) == said
