@@ -37,8 +37,9 @@ columns vary, their means and their spreads come from one pass over the rows
 in memory order (a numba kernel, ``readout_kernels.column_moments``; numpy's
 reductions along a row-major matrix's columns and its gathers of the varying
 ones took three passes, 0.37-0.57 s on 7,494 x 16,000 liquid features,
-against 0.06 s; same weights to 3e-13), its rows split into chunks that depend on the number of rows only, so
-that the result does not depend on the number of threads.
+against 0.06 s; same weights to 3e-13), its rows split into chunks that
+depend on the number of rows only, so that the result does not depend on the
+number of threads.
 
 ``std_power`` divides each column by its standard deviation to that power
 before the fit: 0 leaves the features as they are, 1 standardises them. For
@@ -244,10 +245,18 @@ def _std_weights(std: np.ndarray, varying: np.ndarray, std_power: float) -> np.n
     return weights
 
 
+#: The readout kernels' passes split the rows into at most this many chunks of at least ``MIN_CHUNK_ROWS``
+#: rows, a function of the number of rows only: the chunks' sums are added in chunk order, so the result
+#: does not depend on the number of threads.
+MAX_ROW_CHUNKS = 16
+MIN_CHUNK_ROWS = 256
+
+
 def _column_statistics(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(varying, mean, std)``: which columns of ``X`` take more than one value, and each column's mean
     and population standard deviation, in one pass (``readout_kernels.column_moments``, deviations from
-    the first row). A constant column's mean is its value, exactly and finite (a sum of huge values could
+    the first row: the first row is a sample, so its squared offset from the mean is at most n times the
+    variance, and the variance loses at most log10(n) digits to it). A constant column's mean is its value, exactly and finite (a sum of huge values could
     overflow): its weight is 0, and its mean enters the intercept only as mean x 0."""
     bounds = _row_chunks(X.shape[0])
     shift = np.array(X[0], dtype=np.float64)
@@ -259,13 +268,6 @@ def _column_statistics(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     mean = np.where(varying, shift + offset, shift)
     variance = np.maximum(squares.sum(axis=0) / X.shape[0] - offset * offset, 0.0)
     return varying, mean, np.where(varying, np.sqrt(variance), 0.0)
-
-
-#: The readout kernels' passes split the rows into at most this many chunks of at least ``MIN_CHUNK_ROWS``
-#: rows, a function of the number of rows only: the chunks' sums are added in chunk order, so the result
-#: does not depend on the number of threads.
-MAX_ROW_CHUNKS = 16
-MIN_CHUNK_ROWS = 256
 
 
 def _row_chunks(n: int) -> np.ndarray:
@@ -502,7 +504,8 @@ def _leading_components(X: np.ndarray, x_mean: np.ndarray, factors: np.ndarray, 
 
 def _sparse_sketch(X: np.ndarray, columns: np.ndarray, means: np.ndarray, factors: np.ndarray,
                    buckets: np.ndarray, signs: np.ndarray, out: np.ndarray) -> None:
-    """``out += X_s @ Omega`` by ``readout_kernels.sparse_sign_sketch``. The shapes and index ranges are checked here: the kernel does not."""
+    """``out += X_s @ Omega`` by ``readout_kernels.sparse_sign_sketch``. The shapes and index ranges are
+    checked here: the kernel does not."""
     n, width = out.shape
     p = columns.shape[0]
     if not (X.dtype == means.dtype == factors.dtype == np.float64 and out.dtype == signs.dtype == np.float32

@@ -179,11 +179,12 @@ def test_column_passes_match_numpy_over_many_row_chunks(order):
     X[:, 7] = 1e300  # constant: its sum would overflow
     X[:, 9] = 0.0
     X[n - 1, 9] = 1e-3  # varies in the last row only
+    X[0, 11] += 1e4  # the first row, from which the pass takes deviations, far out
     assert _row_chunks(n).size - 1 == 5
     varying, mean, std = _column_statistics(X)
     np.testing.assert_array_equal(varying, np.ptp(X, axis=0) > 0)
     assert mean[7] == 1e300 and std[7] == 0.0
-    np.testing.assert_allclose(mean[varying], X[:, varying].mean(axis=0), rtol=1e-13)
+    np.testing.assert_allclose(mean[varying], X[:, varying].mean(axis=0), rtol=1e-11)
     np.testing.assert_allclose(std[varying], X[:, varying].std(axis=0), rtol=1e-9)
     weights = _std_weights(std, varying, 0.5)
     np.testing.assert_allclose(weights[varying], X[:, varying].std(axis=0) ** -0.5, rtol=1e-9)
