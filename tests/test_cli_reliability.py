@@ -172,6 +172,7 @@ def test_warmup_compiles_every_kernel_and_says_so():
     result = _liquid("warmup")
     assert result.returncode == 0, result.stderr
     assert "kernels compiled and cached" in result.stdout and "raster" in result.stdout
+    assert "readout sketch" in result.stdout
 
 
 def test_verbose_reports_progress_and_changes_nothing(capsys):
