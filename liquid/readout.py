@@ -256,8 +256,9 @@ def _column_statistics(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarra
     """``(varying, mean, std)``: which columns of ``X`` take more than one value, and each column's mean
     and population standard deviation, in one pass (``readout_kernels.column_moments``, deviations from
     the first row: the first row is a sample, so its squared offset from the mean is at most n times the
-    variance, and the variance loses at most log10(n) digits to it). A constant column's mean is its value, exactly and finite (a sum of huge values could
-    overflow): its weight is 0, and its mean enters the intercept only as mean x 0."""
+    variance, and the variance loses at most log10(n) digits to it). A constant column's mean is its
+    value, exactly and finite (a sum of huge values could overflow): its weight is 0, and its mean enters
+    the intercept only as mean x 0."""
     bounds = _row_chunks(X.shape[0])
     shift = np.array(X[0], dtype=np.float64)
     low, high, sums, squares = (np.empty((bounds.size - 1, X.shape[1])) for _ in range(4))
