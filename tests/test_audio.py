@@ -16,10 +16,28 @@ def tone(freq, seconds=0.5, rate=8000):
 def test_cochleagram_of_a_tone_peaks_in_the_band_nearest_the_tone(freq):
     front = Cochleagram(n_bands=24).fit([tone(freq)])
     (gram,) = front.transform([tone(freq)])
-    assert gram.shape == (50, 24)  # 0.5 s at 100 frames/s
-    loudest = np.argmax(gram[10:].mean(axis=0))
+    assert gram.shape == (50, 72)  # 0.5 s at 100 frames/s; 24 envelopes, 24 onsets, 24 offsets
+    loudest = np.argmax(gram[10:, :24].mean(axis=0))
     nearest = np.argmin(np.abs(np.log(front.center_frequencies_ / freq)))
     assert abs(loudest - nearest) <= 1
+
+
+def test_onsets_and_offsets_mark_where_a_tone_starts_and_stops():
+    t = np.arange(8000) / 8000
+    burst = np.where((t >= 0.3) & (t < 0.7), np.sin(2 * np.pi * 1000.0 * t), 0.0)
+    front = Cochleagram(n_bands=24, onset_ms=20.0).fit([burst])
+    (gram,) = front.transform([burst])
+    assert front.onset_frames_ == 2 and front.n_channels_out_ == 72 and gram.shape == (100, 72)
+    envelope, onsets, offsets = gram[:, :24], gram[:, 24:48], gram[:, 48:]
+    band = np.argmax(envelope[50])
+    assert 29 <= np.argmax(onsets[:, band]) <= 33  # the tone starts at frame 30
+    assert 69 <= np.argmax(offsets[:, band]) <= 73  # and stops at frame 70
+    assert np.all(onsets >= 0) and np.all(offsets >= 0)
+    # Onsets minus offsets is the envelope's change over the two frames; none before the first frame.
+    np.testing.assert_allclose((onsets - offsets)[2:], envelope[2:] - envelope[:-2], atol=1e-12)
+    np.testing.assert_allclose((onsets - offsets)[:2], envelope[:2] - envelope[0], atol=1e-12)
+    (plain,) = Cochleagram(n_bands=24, onset_ms=None).fit([burst]).transform([burst])
+    np.testing.assert_array_equal(plain, envelope)
 
 
 def test_erb_spacing_is_denser_at_low_frequencies():
@@ -74,6 +92,10 @@ def test_bad_audio_is_rejected(X, match):
         (Cochleagram(compression="loud"), "compression"),
         (Cochleagram(frame_rate=5000.0), "frame_rate"),
         (Cochleagram(f_min=5000.0), "f_min"),
+        (Cochleagram(onset_ms=0.0), "onset_ms"),
+        (Cochleagram(onset_ms=float("nan")), "onset_ms"),
+        (Cochleagram(onset_ms=1e6), "onset_ms"),
+        (Cochleagram(onset_ms="20"), "onset_ms"),
         (MFCC(n_mfcc=50, n_mels=40), "n_mfcc"),
         (MFCC(sample_rate=-1.0), "sample_rate"),
     ],
