@@ -296,6 +296,7 @@ def calibrate(
     def rate_at(gain: float) -> float:
         reservoir.rec_weights = np.where(excitatory, rec_weights * gain, rec_weights)
         reservoir.in_weights = in_weights * gain
+        reservoir.refresh_dense_input()
         out = reservoir.run(drives, probe.encoder_.mode, seeds, 0, 0, 1.0, effective_n_jobs(base.n_jobs))
         return float(out["total"].sum() / (reservoir.n_neurons * duration_s))
 

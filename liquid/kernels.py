@@ -328,9 +328,10 @@ def simulate_sample(
         Encoded input; its meaning is set by ``mode``.
     net : tuple
         The network arrays, see ``Reservoir.network``: input CSR (indptr,
-        indices, weights), recurrent CSR (indptr, indices, weights),
-        out_delay (steps, per presynaptic neuron), n_slots, is_inhibitory,
-        bias, refractory_steps, v_init.
+        indices, weights), the input weights as a dense (channel, neuron)
+        matrix or a (0, N) array (then the CSR is used), recurrent CSR
+        (indptr, indices, weights), out_delay (steps, per presynaptic
+        neuron), n_slots, is_inhibitory, bias, refractory_steps, v_init.
     consts : KernelConstants
         Exact one-step propagators of the neuron model.
     propagators : (4, N) float64 or None
@@ -389,8 +390,9 @@ def simulate_sample(
     raster_steps, raster_neurons : int64 arrays (empty unless recording)
     traces : (n_steps, k) float64
     """
-    (in_indptr, in_indices, in_weights, rec_indptr, rec_indices, rec_weights, out_delay, n_slots,
+    (in_indptr, in_indices, in_weights, in_dense, rec_indptr, rec_indices, rec_weights, out_delay, n_slots,
      is_inhibitory, bias, refractory_steps, v_init) = net
+    dense_input = in_dense.shape[0] > 0
     plastic = learn is not None
     n_neurons = v_init.shape[0]
     n_frames = drive.shape[0]
@@ -446,8 +448,12 @@ def simulate_sample(
             for c in range(n_channels):
                 x = drive[frame, c]
                 if x != 0.0:
-                    for k in range(in_indptr[c], in_indptr[c + 1]):
-                        i_in[in_indices[k]] += in_weights[k] * x
+                    if dense_input:  # the same sums in the same order, along a contiguous row
+                        for n in range(n_neurons):
+                            i_in[n] += in_dense[c, n] * x
+                    else:
+                        for k in range(in_indptr[c], in_indptr[c + 1]):
+                            i_in[in_indices[k]] += in_weights[k] * x
         elif frame == 0:
             for n in range(n_neurons):
                 i_in[n] = bias[n]

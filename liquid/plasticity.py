@@ -225,6 +225,7 @@ class LearningArrays:
         ):
             magnitude = np.clip(np.abs(weights[plastic]) + change[plastic], low[plastic], high[plastic])
             weights[plastic] = sign[plastic] * magnitude
+        reservoir.refresh_dense_input()
 
 
 def learning_arrays(

@@ -28,6 +28,26 @@ from .topology import connection_type_means
 MAX_SEED = 2**31 - 1
 #: Coefficient of variation of synaptic weight magnitudes (gamma distributed).
 WEIGHT_CV = 0.5
+#: Input weights are also kept as a dense (channel, neuron) matrix when at least this fraction of its
+#: entries are synapses: a frame's input currents are then summed along contiguous rows, which
+#: vectorises, rather than scattered synapse by synapse (FSDD's 96 channels at a fraction of 0.3: 2x
+#: faster per frame, a third of the simulation). Both give the same sums, in the same order.
+DENSE_INPUT_FRACTION = 0.125
+#: ... and when that matrix takes at most this many bytes.
+DENSE_INPUT_MAX_BYTES = 2**26
+
+
+def dense_input(in_indptr: np.ndarray, in_indices: np.ndarray, in_weights: np.ndarray, n_neurons: int) -> np.ndarray:
+    """The input weights (mV) as a dense (n_channels, n_neurons) matrix, or a (0, n_neurons) array when
+    the synapses are too sparse or the matrix too large for it to pay (``DENSE_INPUT_FRACTION``,
+    ``DENSE_INPUT_MAX_BYTES``)."""
+    n_channels = in_indptr.shape[0] - 1
+    size = n_channels * n_neurons
+    if size == 0 or in_weights.shape[0] < DENSE_INPUT_FRACTION * size or 8 * size > DENSE_INPUT_MAX_BYTES:
+        return np.zeros((0, n_neurons))
+    dense = np.zeros((n_channels, n_neurons))
+    dense[np.repeat(np.arange(n_channels), np.diff(in_indptr)), in_indices] = in_weights
+    return dense
 
 
 @dataclass
@@ -40,7 +60,9 @@ class Reservoir:
     synapse's delay (integer steps of ``dt``) is set by its presynaptic
     neuron's type, so it is stored once per neuron (``out_delay``): a spike is
     queued once under its arrival step and delivered as a whole row, without
-    a lookup per synapse. Input synapses are CSR by input channel.
+    a lookup per synapse. Input synapses are CSR by input channel; ``in_dense``
+    holds the same weights as a dense (channel, neuron) matrix, or is
+    (0, N) (see ``dense_input``).
     """
 
     is_inhibitory: np.ndarray
@@ -51,6 +73,7 @@ class Reservoir:
     in_indptr: np.ndarray
     in_indices: np.ndarray
     in_weights: np.ndarray
+    in_dense: np.ndarray
     bias: np.ndarray
     refractory_steps: np.ndarray
     v_init: np.ndarray
@@ -103,6 +126,7 @@ class Reservoir:
             self.in_indptr,
             self.in_indices,
             self.in_weights,
+            self.in_dense,
             self.rec_indptr,
             self.rec_indices,
             self.rec_weights,
@@ -117,6 +141,12 @@ class Reservoir:
     @property
     def n_channels(self) -> int:
         return self.in_indptr.shape[0] - 1
+
+    def refresh_dense_input(self) -> None:
+        """Copy ``in_weights`` into ``in_dense`` again after they changed (plasticity, calibration);
+        a liquid without the dense copy stays without it."""
+        if self.in_dense.shape[0] > 0:
+            self.in_dense = dense_input(self.in_indptr, self.in_indices, self.in_weights, self.n_neurons)
 
     def _check_drives(self, drives, mode: int) -> list[np.ndarray]:
         """Every drive as a finite C-contiguous float64 (n_frames >= 1, n_channels) array; the
@@ -135,6 +165,9 @@ class Reservoir:
             if not np.isfinite(drive).all():
                 raise ValueError(f"drive {i} contains NaN or infinity")
             checked.append(drive)
+        if self.in_dense.shape not in ((0, self.n_neurons), (self.n_channels, self.n_neurons)):
+            raise ValueError(f"in_dense has shape {self.in_dense.shape}; expected (0 or {self.n_channels}, "
+                             f"{self.n_neurons}): call refresh_dense_input()")
         return checked
 
     @property
@@ -485,6 +518,9 @@ def build_reservoir(
         in_indptr=in_indptr,
         in_indices=in_indices,
         in_weights=np.ascontiguousarray(in_weights, dtype=np.float64),
+        # Only analog (current-mode) input sums each frame over the input weights; spikes go synapse by synapse.
+        in_dense=(dense_input(in_indptr, in_indices, in_weights, n_neurons) if signed_input
+                  else np.zeros((0, n_neurons))),
         bias=bias,
         refractory_steps=refractory_steps,
         v_init=v_init,

@@ -110,6 +110,28 @@ def test_same_seed_same_features_on_any_n_jobs_and_batch(temporal_order):
     assert not np.array_equal(one, other)
 
 
+@pytest.mark.parametrize("input_fraction, dense", [(0.3, True), (0.05, False)])
+def test_dense_input_weights_give_the_sums_of_the_sparse_ones(input_fraction, dense):
+    """A frame's input currents are summed along dense rows when enough neurons receive each channel:
+    the same terms in the same order as through the synapse list, so the same features, bit for bit."""
+    rng = np.random.default_rng(0)
+    X = [rng.standard_normal((n, 12)) for n in (30, 45, 60)]
+    lsm = LiquidStateMachine(n_neurons=200, input_fraction=input_fraction, drive_every_neuron=False,
+                             random_state=0).fit(X)
+    res = lsm.reservoir_
+    assert (res.in_dense.shape[0] > 0) == dense
+    if dense:
+        np.testing.assert_array_equal(res.in_dense, res.input_weights.toarray())
+    with_dense = lsm.transform(X)
+    res.in_dense = np.zeros((0, res.n_neurons))  # the synapse list alone
+    np.testing.assert_array_equal(lsm.transform(X), with_dense)
+    res.in_dense = np.zeros((3, res.n_neurons))  # a stale shape is refused before the kernel
+    with pytest.raises(ValueError, match="in_dense"):
+        lsm.transform(X)
+    res.refresh_dense_input()
+    np.testing.assert_array_equal(lsm.transform(X), with_dense)
+
+
 def test_pickle_round_trip_gives_identical_features(temporal_order):
     X, _ = temporal_order
     lsm = LiquidStateMachine(n_neurons=100, encoder="poisson", random_state=0).fit(X)
@@ -239,6 +261,7 @@ def test_synaptic_delays_shift_the_response():
             lsm.fit([np.array([[1.0], [0.0]])])
         # Drive neuron 0 only: remove neuron 1's input synapse.
         lsm.reservoir_.in_weights[lsm.reservoir_.in_indices == 1] = 0.0
+        lsm.reservoir_.refresh_dense_input()
         _, traces = lsm.raster(np.array([[1.0], [0.0]]), trace_neurons=[1])
         first_response.append(np.flatnonzero(traces[:, 0] > 0)[0])
     assert first_response[1] - first_response[0] == 5

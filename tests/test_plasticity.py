@@ -27,6 +27,7 @@ def _two_neurons(stdp: STDP):
     res = lsm.reservoir_
     channel = np.repeat([0, 1], np.diff(res.in_indptr))
     res.in_weights[:] = np.where(channel == res.in_indices, 1e5, 0.0)  # channel c drives neuron c only
+    res.refresh_dense_input()
     learn = learning_arrays(res, stdp, {"ee": 3.0, "ei": 6.0, "ie": 6.0, "ii": 6.0}, lsm.input_scale, True)
     return lsm, res, learn
 
