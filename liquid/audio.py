@@ -4,8 +4,9 @@
 from :func:`scipy.signal.gammatone`, centre frequencies evenly spaced on the
 ERB-rate scale), half-wave rectification, smoothing and downsampling to
 ``frame_rate`` (:func:`scipy.signal.resample_poly`, which low-pass filters
-before decimating) and amplitude compression. :class:`MFCC` gives the usual
-mel-frequency cepstral coefficients.
+before decimating) and amplitude compression, followed by default by each
+band's onsets and offsets (the rectified rise and fall of its envelope over
+20 ms). :class:`MFCC` gives the usual mel-frequency cepstral coefficients.
 
 Both take ``X`` as a list of 1-D waveforms sampled at ``sample_rate`` Hz, or
 of ``(waveform, rate)`` pairs when rates differ: every waveform is resampled
