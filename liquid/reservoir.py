@@ -30,8 +30,8 @@ MAX_SEED = 2**31 - 1
 WEIGHT_CV = 0.5
 #: Input weights are also kept as a dense (channel, neuron) matrix when at least this fraction of its
 #: entries are synapses: a frame's input currents are then summed along contiguous rows, which
-#: vectorises, rather than scattered synapse by synapse (FSDD's 96 channels at a fraction of 0.3: 2x
-#: faster per frame, a third of the simulation). Both give the same sums, in the same order.
+#: vectorises, rather than scattered synapse by synapse (FSDD's 96 channels at a fraction of 0.3: the
+#: simulation a quarter faster). Both give the same sums, in the same order.
 DENSE_INPUT_FRACTION = 0.125
 #: ... and when that matrix takes at most this many bytes.
 DENSE_INPUT_MAX_BYTES = 2**26
