@@ -104,6 +104,19 @@ def test_calibration_brings_a_liquid_into_the_target_band(vowels, params, proble
     assert (again.input_scale, again.w_ee, again.w_ei) == (calibrated.input_scale, calibrated.w_ee, calibrated.w_ei)
 
 
+def test_each_calibration_probe_simulates_the_liquid_of_its_parameters(vowels):
+    """The probes scale the built liquid's weights in place (and its dense copy of the input weights):
+    the chosen probe's rate is the rate of a liquid fitted with the chosen parameters on the same data."""
+    X = list(vowels[:24])
+    lsm = LiquidStateMachine(n_neurons=300, input_scale=0.05, neuron=LIF(bias=5.0), frame_duration=10.0,
+                             random_state=0)
+    calibrated = calibrate(lsm, X, target_rate=(5.0, 30.0), max_samples=len(X), random_state=0)
+    probes = calibrated.calibration_
+    assert len(probes) > 1 and calibrated.reservoir_.in_dense.shape[0] > 0
+    chosen = probes.loc[np.isclose(probes["input_scale"], calibrated.input_scale), "rate_hz"].iloc[0]
+    assert 5.0 <= chosen <= 30.0 and calibrated.firing_rate_ == pytest.approx(chosen, rel=0.05)
+
+
 def test_calibration_rejects_a_bad_band(liquid, vowels):
     with pytest.raises(ValueError, match="target_rate"):
         calibrate(liquid, vowels, target_rate=(30.0, 5.0))
