@@ -225,7 +225,8 @@ class LearningArrays:
         ):
             magnitude = np.clip(np.abs(weights[plastic]) + change[plastic], low[plastic], high[plastic])
             weights[plastic] = sign[plastic] * magnitude
-        reservoir.refresh_dense_input()
+        if self.in_plastic.any():
+            reservoir.refresh_dense_input()
 
 
 def learning_arrays(

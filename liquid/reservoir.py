@@ -37,17 +37,14 @@ DENSE_INPUT_FRACTION = 0.125
 DENSE_INPUT_MAX_BYTES = 2**26
 
 
-def dense_input(in_indptr: np.ndarray, in_indices: np.ndarray, in_weights: np.ndarray, n_neurons: int) -> np.ndarray:
-    """The input weights (mV) as a dense (n_channels, n_neurons) matrix, or a (0, n_neurons) array when
-    the synapses are too sparse or the matrix too large for it to pay (``DENSE_INPUT_FRACTION``,
-    ``DENSE_INPUT_MAX_BYTES``)."""
-    n_channels = in_indptr.shape[0] - 1
-    size = n_channels * n_neurons
-    if size == 0 or in_weights.shape[0] < DENSE_INPUT_FRACTION * size or 8 * size > DENSE_INPUT_MAX_BYTES:
-        return np.zeros((0, n_neurons))
-    dense = np.zeros((n_channels, n_neurons))
-    dense[np.repeat(np.arange(n_channels), np.diff(in_indptr)), in_indices] = in_weights
-    return dense
+def dense_input(input_weights: sparse.csr_matrix) -> np.ndarray:
+    """The input weights (mV, ``Reservoir.input_weights``) as a dense (n_channels, n_neurons) matrix, or a
+    (0, n_neurons) array when the synapses are too sparse or the matrix too large for it to pay
+    (``DENSE_INPUT_FRACTION``, ``DENSE_INPUT_MAX_BYTES``)."""
+    size = input_weights.shape[0] * input_weights.shape[1]
+    if size == 0 or input_weights.nnz < DENSE_INPUT_FRACTION * size or 8 * size > DENSE_INPUT_MAX_BYTES:
+        return np.zeros((0, input_weights.shape[1]))
+    return input_weights.toarray()
 
 
 @dataclass
@@ -146,7 +143,7 @@ class Reservoir:
         """Copy ``in_weights`` into ``in_dense`` again after they changed (plasticity, calibration);
         a liquid without the dense copy stays without it."""
         if self.in_dense.shape[0] > 0:
-            self.in_dense = dense_input(self.in_indptr, self.in_indices, self.in_weights, self.n_neurons)
+            self.in_dense = self.input_weights.toarray()
 
     def _check_drives(self, drives, mode: int) -> list[np.ndarray]:
         """Every drive as a finite C-contiguous float64 (n_frames >= 1, n_channels) array; the
@@ -509,7 +506,7 @@ def build_reservoir(
     in_indptr, in_indices, in_weights = _to_csr(channel, target, n_channels, in_weights)
 
     bias, refractory_steps, v_init, propagators = neuron.neuron_arrays(is_inhibitory, dt, rng)
-    return Reservoir(
+    reservoir = Reservoir(
         is_inhibitory=is_inhibitory,
         rec_indptr=rec_indptr,
         rec_indices=rec_indices,
@@ -518,9 +515,7 @@ def build_reservoir(
         in_indptr=in_indptr,
         in_indices=in_indices,
         in_weights=np.ascontiguousarray(in_weights, dtype=np.float64),
-        # Only analog (current-mode) input sums each frame over the input weights; spikes go synapse by synapse.
-        in_dense=(dense_input(in_indptr, in_indices, in_weights, n_neurons) if signed_input
-                  else np.zeros((0, n_neurons))),
+        in_dense=np.zeros((0, n_neurons)),
         bias=bias,
         refractory_steps=refractory_steps,
         v_init=v_init,
@@ -529,3 +524,6 @@ def build_reservoir(
         dt=float(dt),
         steps_per_frame=int(steps_per_frame),
     )
+    if signed_input:  # only analog (current-mode) input sums each frame over the input weights
+        reservoir.in_dense = dense_input(reservoir.input_weights)
+    return reservoir
