@@ -21,6 +21,10 @@ from ._validation import check_number, check_sequences
 from .kernels import MODE_CURRENT, MODE_RATE, MODE_SPIKES, bsa_decide, delta_encode
 
 
+#: Longest span (frames) over which ``CurrentEncoder`` measures a channel's change.
+MAX_CHANGE_FRAMES = 100_000
+
+
 def _stacked(sequences: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(sequences, axis=0)
 
@@ -85,28 +89,73 @@ class _Standardizer:
 
 
 class CurrentEncoder(_Standardizer, _Encoder):
-    """Inject each channel as a current (current-mode input).
+    """Inject each channel as a current (current-mode input), with its rises and falls.
 
     The drive of channel ``c`` is its z-score (training mean and std), held
     constant over the frame; the input weights (mV) turn it into a current.
+    With ``changes``, each channel also gives two more input channels: how much
+    it rose and how much it fell over the last ``changes`` frames (the
+    difference, half-wave rectified into its two signs, each z-scored with
+    training statistics), as onset and offset cells signal change. The liquid's
+    membranes and synapses low-pass their input; these channels hand it the
+    transitions, which the readout would otherwise have to recover from a
+    smoothed state.
 
     Parameters
     ----------
     standardize : bool, default=True
-        Z-score channels with training statistics; ``False`` injects raw values.
+        Z-score the channels (and their changes) with training statistics;
+        ``False`` injects raw values and raw rectified differences.
+    changes : int or None, default=2
+        Frames over which each channel's rise and fall are measured, or
+        ``None`` for the channels alone. A stream (or sequence) starts with no
+        change: the frames before its first count as equal to it.
     """
 
     mode = MODE_CURRENT
     signed_weights = True
 
-    def __init__(self, standardize: bool = True):
+    def __init__(self, standardize: bool = True, changes: int | None = 2):
         self.standardize = standardize
+        self.changes = changes
+
+    def validate(self):
+        if self.changes is not None:
+            check_number("CurrentEncoder.changes", self.changes, 1, high=MAX_CHANGE_FRAMES, integer=True)
 
     def _fit(self, sequences):
         self._fit_standardizer(sequences)
+        if self.changes is None:
+            return
+        rectified = _stacked([self._rectified_changes(self._levels(seq), {}) for seq in sequences])
+        self.change_mean_ = rectified.mean(axis=0)
+        std = rectified.std(axis=0)
+        self.change_scale_ = np.where(std > 1e-12, std, 1.0)
+
+    def n_output_channels(self, n_channels):
+        return n_channels if self.changes is None else 3 * n_channels
+
+    def _levels(self, chunk: np.ndarray) -> np.ndarray:
+        return self._standardize(chunk) if self.standardize else chunk
+
+    def _rectified_changes(self, levels: np.ndarray, state: dict) -> np.ndarray:
+        """Rises then falls of each channel over ``changes`` frames; ``state`` keeps the last frames."""
+        lag = int(self.changes)
+        # Frames before the stream's first are equal to it: no change at the start.
+        history = state.get("history", np.repeat(levels[:1], lag, axis=0))
+        extended = np.concatenate([history, levels])
+        state["history"] = extended[-lag:]
+        change = levels - extended[:-lag]
+        return np.hstack([np.maximum(change, 0.0), np.maximum(-change, 0.0)])
 
     def encode_chunk(self, chunk, state):
-        return self._standardize(chunk) if self.standardize else chunk
+        levels = self._levels(chunk)
+        if self.changes is None:
+            return levels
+        rectified = self._rectified_changes(levels, state)
+        if self.standardize:
+            rectified = (rectified - self.change_mean_) / self.change_scale_
+        return np.hstack([levels, rectified])
 
 
 class PoissonEncoder(_Encoder):

@@ -29,6 +29,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._progress import Progress
 from ._validation import check_number
+from .encoders import CurrentEncoder
 from .estimators import liquid_from_param
 from .online_kernels import _refresh_precision, alarm_stream, likelihood_stream, mahalanobis_stream
 from .sequence import as_series_list, memory_liquid
@@ -46,7 +47,9 @@ class OnlineAnomalyDetector(BaseEstimator):
     ----------
     liquid : LiquidStateMachine or None
         The liquid (cloned). ``None``: :func:`~liquid.sequence.memory_liquid`
-        with 200 neurons (membrane potentials of fast and slow neurons).
+        with 200 neurons (membrane potentials of fast and slow neurons), its input
+        without the rises and falls (``CurrentEncoder(changes=None)``): on NAB they
+        took the window F1 from 0.564 to 0.448 (more false alarms).
     memory : float, default=500.0
         Forgetting time (points) of the model of normal states: after a
         change, the new regime is learned within about this many points.
@@ -131,8 +134,8 @@ class OnlineAnomalyDetector(BaseEstimator):
         :meth:`score_stream` / :meth:`detect` continue this stream.
         """
         self._validate_params()
-        liquid = liquid_from_param(self.liquid, lambda: memory_liquid(200, random_state=self.random_state,
-                                                                      n_jobs=self.n_jobs))
+        liquid = liquid_from_param(self.liquid, lambda: memory_liquid(
+            200, encoder=CurrentEncoder(changes=None), random_state=self.random_state, n_jobs=self.n_jobs))
         series = self._series(X)
         if series.shape[0] < 2 * self.averaging:
             raise ValueError(f"X has {series.shape[0]} points; at least {2 * self.averaging} are needed to start")

@@ -77,7 +77,7 @@ def test_every_encoder_streams_in_chunks_exactly_as_in_one_piece(name):
     assert whole.any()
 
 
-@pytest.mark.parametrize("encoder", ["delta", "bsa", "poisson"])
+@pytest.mark.parametrize("encoder", ["current", "delta", "bsa", "poisson"])
 def test_streaming_liquid_in_chunks_equals_one_piece_for_stateful_encoders(encoder):
     from liquid import LiquidStateMachine
 
@@ -89,3 +89,51 @@ def test_streaming_liquid_in_chunks_equals_one_piece_for_stateful_encoders(encod
     chunked = np.vstack([lsm.partial_transform(series[a:b]) for a, b in ((0, 75), (75, 150), (150, 225), (225, 300))])
     np.testing.assert_array_equal(chunked, whole)
     np.testing.assert_array_equal(np.vstack([s for _, s in lsm.iter_states(series, chunk_size=64)]), whole)
+
+
+def test_current_encoder_adds_each_channels_rise_and_fall():
+    from liquid.encoders import CurrentEncoder
+
+    step = np.r_[np.zeros(10), np.ones(10), np.zeros(10)][:, None]
+    raw = CurrentEncoder(standardize=False, changes=2).fit([step]).encode(step)
+    assert raw.shape == (30, 3)
+    np.testing.assert_array_equal(raw[:, 0], step[:, 0])
+    np.testing.assert_array_equal(np.flatnonzero(raw[:, 1]), [10, 11])  # risen over the last 2 frames
+    np.testing.assert_array_equal(np.flatnonzero(raw[:, 2]), [20, 21])
+    np.testing.assert_array_equal(raw[[10, 11, 20, 21], 1:], [[1, 0], [1, 0], [0, 1], [0, 1]])
+
+    encoder = CurrentEncoder(changes=2).fit([step])
+    drive = encoder.encode(step)
+    levels = (step - step.mean()) / step.std()
+    np.testing.assert_allclose(drive[:, 0], levels[:, 0])
+    # The rectified changes are z-scored with training statistics.
+    np.testing.assert_allclose(drive[:, 1:].mean(axis=0), 0.0, atol=1e-12)
+    np.testing.assert_allclose(drive[:, 1:].std(axis=0), 1.0)
+    rise = drive[:, 1] * encoder.change_scale_[0] + encoder.change_mean_[0]
+    np.testing.assert_allclose(rise[[10, 11]], levels[10, 0] - levels[0, 0])
+    np.testing.assert_allclose(np.delete(rise, [10, 11]), 0.0, atol=1e-12)
+
+
+def test_current_encoder_without_changes_gives_the_z_scores_alone():
+    from liquid import LiquidStateMachine
+    from liquid.encoders import CurrentEncoder
+
+    rng = np.random.default_rng(0)
+    X = [rng.standard_normal((40, 3)) * [1.0, 5.0, 0.1] + 2.0 for _ in range(4)]
+    plain = CurrentEncoder(changes=None).fit(X)
+    frames = np.vstack(X)
+    np.testing.assert_array_equal(plain.encode(X[1]), (X[1] - frames.mean(axis=0)) / frames.std(axis=0))
+    assert plain.n_output_channels(3) == 3
+    assert CurrentEncoder().n_output_channels(3) == 9
+    # The liquid draws input synapses for every encoded channel.
+    lsm = LiquidStateMachine(50, random_state=0).fit(X)
+    assert lsm.reservoir_.input_weights.shape[0] == 9
+    assert LiquidStateMachine(50, encoder=plain, random_state=0).fit(X).reservoir_.input_weights.shape[0] == 3
+
+
+@pytest.mark.parametrize("changes", [0, -1, 1.5, "2", True, 10**9])
+def test_current_encoder_refuses_a_bad_change_span(changes):
+    from liquid.encoders import CurrentEncoder
+
+    with pytest.raises((TypeError, ValueError), match="changes"):
+        CurrentEncoder(changes=changes).fit([np.zeros((5, 1))])

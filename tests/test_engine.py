@@ -166,7 +166,8 @@ def test_every_encoder_drives_the_liquid(encoder, temporal_order):
     X, _ = temporal_order
     lsm = LiquidStateMachine(n_neurons=100, encoder=encoder, random_state=0).fit(X)
     assert 1.0 < lsm.firing_rate_ < 100.0
-    assert lsm.reservoir_.input_weights.shape[0] == (8 if encoder == "delta" else 4)
+    # 4 channels; "current" adds each one's rise and fall, "delta" sends up and down spikes.
+    assert lsm.reservoir_.input_weights.shape[0] == {"current": 12, "poisson": 4, "delta": 8}[encoder]
 
 
 def test_input_changes_the_liquid_state(temporal_order):

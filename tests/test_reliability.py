@@ -60,33 +60,34 @@ def test_raster_checks_trace_neurons_against_the_fitted_network(X):
 
 def test_reservoir_methods_validate_their_inputs(fitted):
     reservoir = fitted.reservoir_
-    with pytest.raises(ValueError, match=r"shape \(20, 40\); this liquid takes \(n_frames >= 1, 2\)"):
+    c = reservoir.n_channels
+    with pytest.raises(ValueError, match=rf"shape \(20, 40\); this liquid takes \(n_frames >= 1, {c}\)"):
         reservoir.run([np.ones((20, 40))], 0, np.array([1]), 0, 5, 30.0, 1)
     with pytest.raises(ValueError, match="seeds must be 2 integers"):
-        reservoir.run([np.ones((5, 2))] * 2, MODE_CURRENT, np.array([1]), 0, 1, 30.0, 1)
+        reservoir.run([np.ones((5, c))] * 2, MODE_CURRENT, np.array([1]), 0, 1, 30.0, 1)
     with pytest.raises(ValueError, match="mode"):
-        reservoir.run([np.ones((5, 2))], 7, np.array([1]), 0, 1, 30.0, 1)
+        reservoir.run([np.ones((5, c))], 7, np.array([1]), 0, 1, 30.0, 1)
     with pytest.raises(ValueError, match="NaN"):
-        reservoir.run([np.full((5, 2), np.nan)], MODE_RATE, np.array([1]), 0, 1, 30.0, 1)
+        reservoir.run([np.full((5, c), np.nan)], MODE_RATE, np.array([1]), 0, 1, 30.0, 1)
     with pytest.raises(ValueError, match="n_frames >= 1"):
-        reservoir.run([np.ones((0, 2))], MODE_CURRENT, np.array([1]), 0, 1, 30.0, 1)
+        reservoir.run([np.ones((0, c))], MODE_CURRENT, np.array([1]), 0, 1, 30.0, 1)
     n = reservoir.n_neurons
     for out, message in [({"counts": np.zeros((1, 2, n))}, r"out\['counts'\] must be .* shape \(1, 3, 50\)"),
                          ({"state": np.zeros((1, 1, n), dtype=np.float32)}, r"out\['state'\] must be .* float64"),
                          ({"state": np.zeros((1, 1, n))[:, :, ::-1][:, :, :n // 2]}, r"shape \(1, 1, 50\)"),
                          ({"total": np.zeros((1, n))}, "out takes 'counts' and 'state'")]:
         with pytest.raises(ValueError, match=message):
-            reservoir.run([np.ones((5, 2))], MODE_CURRENT, np.array([1]), 3, 1, 30.0, 1, out=out)
+            reservoir.run([np.ones((5, c))], MODE_CURRENT, np.array([1]), 3, 1, 30.0, 1, out=out)
     frozen = np.zeros((1, 1, n))
     frozen.flags.writeable = False
     with pytest.raises(ValueError, match="writeable"):
-        reservoir.run([np.ones((5, 2))], MODE_CURRENT, np.array([1]), 3, 1, 30.0, 1, out={"state": frozen})
+        reservoir.run([np.ones((5, c))], MODE_CURRENT, np.array([1]), 3, 1, 30.0, 1, out={"state": frozen})
     with pytest.raises(ValueError, match="streaming state"):
-        reservoir.stream(np.ones((5, 2)), MODE_CURRENT, 1, (np.zeros(3),), 30.0)
+        reservoir.stream(np.ones((5, c)), MODE_CURRENT, 1, (np.zeros(3),), 30.0)
     with pytest.raises(ValueError, match="trace_neurons"):
-        reservoir.record(np.ones((5, 2)), MODE_CURRENT, 1, trace_neurons=[-1])
+        reservoir.record(np.ones((5, c)), MODE_CURRENT, 1, trace_neurons=[-1])
     with pytest.raises(ValueError, match="seed"):
-        reservoir.record(np.ones((5, 2)), MODE_CURRENT, -5)
+        reservoir.record(np.ones((5, c)), MODE_CURRENT, -5)
 
 
 def test_unbounded_costs_are_refused_up_front(X):

@@ -53,11 +53,11 @@ def test_several_series_and_multichannel_targets():
 
 def test_per_timestep_classification_of_which_source_is_active():
     rng = np.random.default_rng(2)
-    labels = np.repeat(rng.integers(0, 3, 40), 25)  # 40 segments of 25 steps
+    labels = np.repeat(rng.integers(0, 3, 80), 25)  # 80 segments of 25 steps
     t = np.arange(labels.size)
     signal = np.sin(2 * np.pi * t / np.array([4.0, 9.0, 20.0])[labels]) + 0.1 * rng.standard_normal(labels.size)
-    model = LSMSequenceClassifier(memory_liquid(300, random_state=0)).fit(signal[:700], labels[:700])
-    accuracy = model.score(signal[700:], labels[700:])
+    model = LSMSequenceClassifier(memory_liquid(300, random_state=0)).fit(signal[:1500], labels[:1500])
+    accuracy = model.score(signal[1500:], labels[1500:])
     print(f"\nper-timestep source classification: {accuracy:.3f} (chance 0.33)")
     assert accuracy > 0.8
 

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from liquid import FixedInDegree, LiquidStateMachine, MaassColumn, RandomSparse
+from liquid import CurrentEncoder, FixedInDegree, LiquidStateMachine, MaassColumn, RandomSparse
 
 
 def _fitted(n_neurons=400, **params):
@@ -75,7 +75,8 @@ def test_column_rejects_a_grid_too_small():
 
 
 def test_input_fraction_and_scale():
-    lsm = _fitted(n_neurons=2000, input_fraction=0.25, input_scale=3.0)
+    # The channels as given (no rise and fall channels), so that the matrix has one row per channel.
+    lsm = _fitted(n_neurons=2000, input_fraction=0.25, input_scale=3.0, encoder=CurrentEncoder(changes=None))
     w_in = lsm.reservoir_.input_weights
     assert w_in.shape == (3, 2000)
     # each pair with probability 0.25; a neuron that drew no channel (0.75 ** 3 of them) gets one
@@ -94,7 +95,8 @@ def test_every_neuron_receives_input(n_channels):
 def test_input_left_sparse_when_asked():
     silent_input = LiquidStateMachine(n_neurons=50, input_fraction=0.0, random_state=0).fit([np.ones((5, 2))])
     assert silent_input.reservoir_.input_weights.nnz == 0  # no input at all stays possible
-    sparse_input = LiquidStateMachine(n_neurons=500, input_fraction=0.1, drive_every_neuron=False, random_state=0)
+    sparse_input = LiquidStateMachine(n_neurons=500, input_fraction=0.1, drive_every_neuron=False,
+                                      encoder=CurrentEncoder(changes=None), random_state=0)
     driven = sparse_input.fit([np.ones((5, 1))]).reservoir_.input_weights.getnnz(axis=0) > 0
     assert driven.mean() == pytest.approx(0.1, abs=0.04)
     with pytest.raises(TypeError, match="drive_every_neuron"):
