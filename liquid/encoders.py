@@ -107,9 +107,10 @@ class CurrentEncoder(_Standardizer, _Encoder):
         Z-score the channels (and their changes) with training statistics;
         ``False`` injects raw values and raw rectified differences.
     changes : int or None, default=2
-        Frames over which each channel's rise and fall are measured, or
-        ``None`` for the channels alone. A stream (or sequence) starts with no
-        change: the frames before its first count as equal to it.
+        Frames over which each channel's rise and fall are measured; ``None``
+        or 0 for the channels alone (0 can be written in any configuration
+        file). A stream (or sequence) starts with no change: the frames before
+        its first count as equal to it.
     """
 
     mode = MODE_CURRENT
@@ -121,11 +122,11 @@ class CurrentEncoder(_Standardizer, _Encoder):
 
     def validate(self):
         if self.changes is not None:
-            check_number("CurrentEncoder.changes", self.changes, 1, high=MAX_CHANGE_FRAMES, integer=True)
+            check_number("CurrentEncoder.changes", self.changes, 0, high=MAX_CHANGE_FRAMES, integer=True)
 
     def _fit(self, sequences):
         self._fit_standardizer(sequences)
-        if self.changes is None:
+        if not self.changes:
             return
         rectified = _stacked([self._rectified_changes(self._levels(seq), {}) for seq in sequences])
         self.change_mean_ = rectified.mean(axis=0)
@@ -133,7 +134,7 @@ class CurrentEncoder(_Standardizer, _Encoder):
         self.change_scale_ = np.where(std > 1e-12, std, 1.0)
 
     def n_output_channels(self, n_channels):
-        return n_channels if self.changes is None else 3 * n_channels
+        return 3 * n_channels if self.changes else n_channels
 
     def _levels(self, chunk: np.ndarray) -> np.ndarray:
         return self._standardize(chunk) if self.standardize else chunk
@@ -150,7 +151,7 @@ class CurrentEncoder(_Standardizer, _Encoder):
 
     def encode_chunk(self, chunk, state):
         levels = self._levels(chunk)
-        if self.changes is None:
+        if not self.changes:
             return levels
         rectified = self._rectified_changes(levels, state)
         if self.standardize:

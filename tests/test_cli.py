@@ -98,6 +98,15 @@ def test_grid_and_config_files_give_one_row_per_configuration(tmp_path):
         assert _liquid("cv", "--dataset", "temporal_order", "--params", path, "--folds", 2).returncode == 0
 
 
+def test_a_toml_configuration_turns_the_encoders_change_channels_off():
+    from liquid.encoders import CurrentEncoder
+    from liquid.evaluation import model_params
+
+    encoder = model_params({"encoder": {"changes": 0}}, "classification")["encoder"]
+    assert isinstance(encoder, CurrentEncoder) and encoder.n_output_channels(4) == 4
+    assert model_params({"encoder": {"changes": 1}}, "classification")["encoder"].n_output_channels(4) == 12
+
+
 def test_same_seed_same_numbers_on_any_n_jobs(tmp_path):
     outputs = []
     for n_jobs in (1, 2):
