@@ -126,7 +126,7 @@ class CurrentEncoder(_Standardizer, _Encoder):
 
     def _fit(self, sequences):
         self._fit_standardizer(sequences)
-        if not self.changes:
+        if not (self.changes and self.standardize):  # raw differences need no statistics
             return
         rectified = _stacked([self._rectified_changes(self._levels(seq), {}) for seq in sequences])
         self.change_mean_ = rectified.mean(axis=0)
