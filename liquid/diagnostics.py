@@ -271,7 +271,9 @@ def calibrate(
     parameters, rate) and ``calibration_time_`` (s, the search alone).
     With ``lsm.verbose``, each probe prints a line on stderr. A
     ``LiquidActivityWarning`` says when no probe reached the band (the
-    closest one is used).
+    closest one is used), and when the calibrated liquid's rate on all of
+    ``X`` falls outside the band although the subsample's was inside it (a
+    rate that jumps near the chosen gain).
     """
     low, high = target_rate
     if not (isinstance(low, Real) and isinstance(high, Real) and 0 < low < high):
@@ -335,6 +337,16 @@ def calibrate(
             )
     calibration_time = time.perf_counter() - started
     calibrated = clone(base).set_params(**{k: v * best for k, v in scaled.items()}).fit(X)
+    if not low <= calibrated.firing_rate_ <= high:
+        # A liquid whose rate jumps near the chosen gain: the subsample's rate does not hold on all of X.
+        probe_rate = history.loc[history["gain"] == best, "rate_hz"].iloc[0]
+        warnings.warn(
+            f"calibrate: {probe_rate:.3g} Hz on {len(subset)} sequences, but the calibrated liquid fires at "
+            f"{calibrated.firing_rate_:.3g} Hz on all of X, outside {low:g}-{high:g} Hz (its rate changes "
+            "steeply near this gain; raise max_samples)",
+            LiquidActivityWarning,
+            stacklevel=2,
+        )
     calibrated.calibration_ = history
     calibrated.calibration_time_ = calibration_time
     return calibrated

@@ -110,6 +110,15 @@ def test_calibration_brings_a_liquid_into_the_target_band(vowels, params, proble
     assert (again.input_scale, again.w_ee, again.w_ei) == (calibrated.input_scale, calibrated.w_ee, calibrated.w_ei)
 
 
+def test_calibration_warns_when_the_subsamples_rate_does_not_hold_on_all_the_data(vowels):
+    # With the change channels this liquid is bistable near the gain found: 18 Hz on the 6 probe
+    # sequences, 4.6 Hz on all of them.
+    lsm = LiquidStateMachine(n_neurons=1000, input_scale=0.05, neuron=LIF(bias=5.0), random_state=0)
+    with pytest.warns(LiquidActivityWarning, match="on all of X, outside 5-30 Hz"):
+        calibrated = calibrate(lsm, vowels, target_rate=(5.0, 30.0), max_samples=6, random_state=0)
+    assert not 5.0 <= calibrated.firing_rate_ <= 30.0
+
+
 def test_each_calibration_probe_simulates_the_liquid_of_its_parameters(vowels):
     """The probes scale the built liquid's weights in place (and its dense copy of the input weights):
     the chosen probe's rate is the rate of a liquid fitted with the chosen parameters on the same data."""
