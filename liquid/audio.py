@@ -4,9 +4,9 @@
 from :func:`scipy.signal.gammatone`, centre frequencies evenly spaced on the
 ERB-rate scale), half-wave rectification, smoothing and downsampling to
 ``frame_rate`` (:func:`scipy.signal.resample_poly`, which low-pass filters
-before decimating) and amplitude compression, followed by default by each
-band's onsets and offsets (the rectified rise and fall of its envelope over
-20 ms). :class:`MFCC` gives the usual mel-frequency cepstral coefficients.
+before decimating) and amplitude compression, optionally followed by each
+band's onsets and offsets (the rectified rise and fall of its envelope,
+``onset_ms``). :class:`MFCC` gives the usual mel-frequency cepstral coefficients.
 
 Both take ``X`` as a list of 1-D waveforms sampled at ``sample_rate`` Hz, or
 of ``(waveform, rate)`` pairs when rates differ: every waveform is resampled
@@ -22,6 +22,8 @@ import numpy as np
 from scipy import fft, signal
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
+
+from .encoders import rectified_changes
 
 
 def erb_space(f_min: float, f_max: float, n: int) -> np.ndarray:
@@ -112,15 +114,6 @@ class _AudioFrontEnd(TransformerMixin, BaseEstimator):
 
 #: Longest interval (ms) over which ``Cochleagram`` measures onsets: a word lasts about a second.
 MAX_ONSET_MS = 1000.0
-
-
-def _onsets_offsets(envelope: np.ndarray, lag: int) -> tuple[np.ndarray, np.ndarray]:
-    """The rise and the fall of each column of ``envelope`` (n_frames, n_bands) over ``lag`` frames,
-    half-wave rectified; before the first frame the envelope is taken as constant (no change is known
-    there)."""
-    before = envelope[np.maximum(np.arange(envelope.shape[0]) - lag, 0)]
-    change = envelope - before
-    return np.maximum(change, 0.0), np.maximum(-change, 0.0)
 
 
 class Cochleagram(_AudioFrontEnd):
@@ -220,7 +213,7 @@ class Cochleagram(_AudioFrontEnd):
             envelope = np.log(envelope + 1e-4)
         if self.onset_frames_ is None:
             return envelope
-        return np.hstack([envelope, *_onsets_offsets(envelope, self.onset_frames_)])
+        return np.hstack([envelope, rectified_changes(envelope, self.onset_frames_)[0]])
 
 
 class MFCC(_AudioFrontEnd):

@@ -337,9 +337,9 @@ def calibrate(
             )
     calibration_time = time.perf_counter() - started
     calibrated = clone(base).set_params(**{k: v * best for k, v in scaled.items()}).fit(X)
-    if not low <= calibrated.firing_rate_ <= high:
+    probe_rate = history.loc[history["gain"] == best, "rate_hz"].iloc[0]
+    if low <= probe_rate <= high and not low <= calibrated.firing_rate_ <= high:
         # A liquid whose rate jumps near the chosen gain: the subsample's rate does not hold on all of X.
-        probe_rate = history.loc[history["gain"] == best, "rate_hz"].iloc[0]
         warnings.warn(
             f"calibrate: {probe_rate:.3g} Hz on {len(subset)} sequences, but the calibrated liquid fires at "
             f"{calibrated.firing_rate_:.3g} Hz on all of X, outside {low:g}-{high:g} Hz (its rate changes "

@@ -25,6 +25,20 @@ from .kernels import MODE_CURRENT, MODE_RATE, MODE_SPIKES, bsa_decide, delta_enc
 MAX_CHANGE_FRAMES = 100_000
 
 
+def rectified_changes(
+    levels: np.ndarray, lag: int, history: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rises then falls (half-wave rectified differences) of each column of ``levels`` (n_frames,
+    n_channels) over ``lag`` frames, side by side, and the last ``lag`` frames seen, which continue a
+    stream as ``history``. Without a history, the frames before the first count as equal to it: no
+    change is known there."""
+    if history is None:
+        history = np.repeat(levels[:1], lag, axis=0)
+    extended = np.concatenate([history, levels])
+    change = levels - extended[:-lag]
+    return np.hstack([np.maximum(change, 0.0), np.maximum(-change, 0.0)]), extended[-lag:]
+
+
 def _stacked(sequences: list[np.ndarray]) -> np.ndarray:
     return np.concatenate(sequences, axis=0)
 
@@ -141,13 +155,8 @@ class CurrentEncoder(_Standardizer, _Encoder):
 
     def _rectified_changes(self, levels: np.ndarray, state: dict) -> np.ndarray:
         """Rises then falls of each channel over ``changes`` frames; ``state`` keeps the last frames."""
-        lag = int(self.changes)
-        # Frames before the stream's first are equal to it: no change at the start.
-        history = state.get("history", np.repeat(levels[:1], lag, axis=0))
-        extended = np.concatenate([history, levels])
-        state["history"] = extended[-lag:]
-        change = levels - extended[:-lag]
-        return np.hstack([np.maximum(change, 0.0), np.maximum(-change, 0.0)])
+        rectified, state["history"] = rectified_changes(levels, int(self.changes), state.get("history"))
+        return rectified
 
     def encode_chunk(self, chunk, state):
         levels = self._levels(chunk)
