@@ -26,7 +26,7 @@ from sklearn.utils import check_random_state
 from sklearn.utils.validation import check_is_fitted
 
 from ._validation import check_sequences
-from .estimators import LiquidActivityWarning
+from .estimators import LiquidActivityWarning, auto_steps_per_frame
 
 
 def _states(lsm, sequences: list[np.ndarray], n_points: int, tau: float, seeds=None) -> np.ndarray:
@@ -284,10 +284,14 @@ def calibrate(
     subset = [sequences[i] for i in rng.permutation(len(sequences))[:max_samples]]
     base = clone(lsm)
     scaled = {"input_scale": base.input_scale if base.input_scale > 0 else 1.0, "w_ee": base.w_ee, "w_ei": base.w_ei}
+    probe = clone(base).set_params(**scaled)
+    if base.frame_duration == "auto":  # the probe is built on one sequence: hold frames as the final fit will
+        probe.set_params(frame_duration=auto_steps_per_frame(base.dt, [s.shape[0] for s in sequences]) * float(base.dt))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", LiquidActivityWarning)  # the uncalibrated liquid is expected to be off
-        probe = clone(base).set_params(**scaled).fit(subset[:1])
-    probe.encoder_.fit(sequences)  # the encoder's statistics come from all of X, as in the final fit
+        probe.fit(subset[:1])
+    # The encoder's statistics come from all of X, as in the final fit.
+    probe.encoder_.fit(sequences, frame_duration=probe.frame_duration_)
     reservoir = probe.reservoir_
     rec_weights, in_weights = reservoir.rec_weights.copy(), reservoir.in_weights.copy()
     excitatory = ~reservoir.is_inhibitory[reservoir.presynaptic]

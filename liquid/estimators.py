@@ -353,7 +353,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             steps_per_frame = auto_steps_per_frame(self.dt, lengths)
         rng = check_random_state(self.random_state)
         build_seed, noise_seed, plasticity_seed = rng.randint(np.iinfo(np.int32).max, size=3)
-        encoder.fit(sequences)
+        encoder.fit(sequences, frame_duration=steps_per_frame * float(self.dt))
         n_channels = sequences[0].shape[1]
         self._check_cost(topology, encoder.n_output_channels(n_channels), extractors, len(sequences) * len(time_scales))
         weight_means = {"ee": self.w_ee, "ei": self.w_ei, "ie": self.w_ie, "ii": self.w_ii}

@@ -133,7 +133,34 @@ def test_current_encoder_without_changes_gives_the_z_scores_alone():
     assert LiquidStateMachine(50, encoder=plain, random_state=0).fit(X).reservoir_.input_weights.shape[0] == 3
 
 
-@pytest.mark.parametrize("changes", [-1, 1.5, "2", True, 10**9])
+def test_automatic_change_span_is_20_ms_of_liquid_time():
+    from liquid import LiquidStateMachine
+    from liquid.encoders import CurrentEncoder
+
+    X = [np.random.default_rng(seed).standard_normal((8, 2)) for seed in range(4)]
+    spans = {ms: CurrentEncoder().fit(X, frame_duration=ms).change_frames_ for ms in (5.0, 10.0, 20.0, 38.0, 100.0)}
+    assert spans == {5.0: 4, 10.0: 2, 20.0: 1, 38.0: 1, 100.0: 1}
+    assert CurrentEncoder().fit(X).change_frames_ == 2  # no frame duration: the liquid's default 10 ms
+    assert CurrentEncoder(changes=3).fit(X, frame_duration=38.0).change_frames_ == 3  # a number is in frames
+    assert CurrentEncoder(changes=None).fit(X, frame_duration=38.0).change_frames_ == 0
+    # A liquid passes its frame duration: 8-frame sequences are held 38 ms per frame ("auto"), longer ones 10 ms.
+    assert LiquidStateMachine(30, random_state=0).fit(X).encoder_.change_frames_ == 1
+    assert LiquidStateMachine(30, frame_duration=10.0, random_state=0).fit(X).encoder_.change_frames_ == 2
+    # The span decides the drive: over 1 frame a step rises in 1 frame.
+    step = np.r_[np.zeros(5), np.ones(5)][:, None]
+    drive = CurrentEncoder(standardize=False).fit([step], frame_duration=20.0).encode(step)
+    np.testing.assert_array_equal(np.flatnonzero(drive[:, 1]), [5])
+
+
+@pytest.mark.parametrize("frame_duration", [0.0, -10.0, np.inf, "10"])
+def test_encoder_refuses_a_bad_frame_duration(frame_duration):
+    from liquid.encoders import CurrentEncoder
+
+    with pytest.raises((TypeError, ValueError), match="frame_duration"):
+        CurrentEncoder().fit([np.zeros((5, 1))], frame_duration=frame_duration)
+
+
+@pytest.mark.parametrize("changes", [-1, 1.5, "2", "always", True, 10**9])
 def test_current_encoder_refuses_a_bad_change_span(changes):
     from liquid.encoders import CurrentEncoder
 
