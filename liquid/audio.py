@@ -139,7 +139,7 @@ class Cochleagram(_AudioFrontEnd):
         rectified) of its compressed envelope over this many ms (rounded to whole frames, at
         least one), as the auditory system's onset and offset cells signal spectral change.
         ``None``: the envelopes only. The liquid's default encoder adds the same channels for any
-        input (:class:`~liquid.encoders.CurrentEncoder`, ``changes=2`` frames, 20 ms here), so
+        input (:class:`~liquid.encoders.CurrentEncoder`, over 20 ms of liquid time: 2 frames here), so
         set this for a model that reads the cochleagram directly (the benchmark's MiniRocket, ESN
         and static baselines) or for a liquid whose encoder does not add them; both at once
         measured worse across FSDD's speakers (0.886 against 0.900, seed 0).

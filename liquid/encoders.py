@@ -138,7 +138,7 @@ class CurrentEncoder(_Standardizer, _Encoder):
     changes : "auto", int or None, default="auto"
         Frames over which each channel's rise and fall are measured.
         ``"auto"``: over ``AUTO_CHANGE_MS`` (20 ms) of liquid time, i.e.
-        ``round(20 / frame_duration)`` frames and at least 1 (2 frames at the
+        ``20 / frame_duration`` frames rounded, at least 1 (2 frames at the
         liquid's default 10 ms per frame, 1 when short sequences are held
         longer); 2 frames when fitted without a frame duration. ``None`` or 0
         for the channels alone (0 can be written in any configuration file).

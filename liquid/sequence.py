@@ -36,7 +36,7 @@ def memory_liquid(n_neurons: int = 500, **params) -> LiquidStateMachine:
     the input 3 steps back from R^2 0.2 (homogeneous neurons, short delays)
     to 0.75. Neurons that draw no input channel stay undriven
     (``drive_every_neuron=False``): they hold echoes of older input. The input
-    enters with its rise and fall over 2 steps (the default
+    enters with its rise and fall over 20 ms, 2 steps (the default
     :class:`~liquid.encoders.CurrentEncoder`), which took Mackey-Glass one-step
     NRMSE from 0.023 to 0.008 and NARMA-10's from 0.533 to 0.513 (500 neurons). ``params``
     override any :class:`LiquidStateMachine` parameter.
