@@ -54,7 +54,7 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
         The liquid (cloned). ``None``: ``LiquidStateMachine(n_neurons=300)`` with the homogeneous
         ``neuron="lif"``, short delays, filtered-state features, ``drive_every_neuron=False`` and
         the input without its rises and falls (``CurrentEncoder(changes=None)``), as this detector
-        was designed (with them, NAB's window F1 fell from 0.237 to 0.189);
+        was designed (with them, the anomaly benchmark's window F1 fell from 0.237 to 0.189);
         :class:`~liquid.online_anomaly.OnlineAnomalyDetector` is the newer, online detector
         with this detector's ``random_state``.
     horizon : int, default=1

@@ -48,8 +48,8 @@ class OnlineAnomalyDetector(BaseEstimator):
     liquid : LiquidStateMachine or None
         The liquid (cloned). ``None``: :func:`~liquid.sequence.memory_liquid`
         with 200 neurons (membrane potentials of fast and slow neurons), its input
-        without the rises and falls (``CurrentEncoder(changes=None)``): on NAB they
-        took the window F1 from 0.564 to 0.448 (more false alarms).
+        without the rises and falls (``CurrentEncoder(changes=None)``): in the anomaly
+        benchmark they took the window F1 from 0.564 to 0.448 (more false alarms).
     memory : float, default=500.0
         Forgetting time (points) of the model of normal states: after a
         change, the new regime is learned within about this many points.
