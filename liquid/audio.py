@@ -48,14 +48,37 @@ def _resample(x: np.ndarray, rate_in: float, rate_out: float, axis: int = 0) -> 
     return signal.resample_poly(x, ratio.numerator, ratio.denominator, axis=axis)
 
 
+#: Largest ``trim_db`` (dB) accepted: 16-bit audio spans 96 dB, float32 about 150.
+MAX_TRIM_DB = 200.0
+
+
+def trim_silence(wave: np.ndarray, frame_length: int, top_db: float) -> np.ndarray:
+    """``wave`` without its leading and trailing silence: the frames of ``frame_length`` samples whose
+    power is more than ``top_db`` dB below the loudest frame's, keeping one such frame on each side
+    (where onsets are seen). A waveform silent throughout is returned whole."""
+    n_frames = -(-len(wave) // frame_length)
+    padded = np.zeros(n_frames * frame_length)
+    padded[: len(wave)] = wave
+    power = np.mean(padded.reshape(n_frames, frame_length) ** 2, axis=1)
+    loud = np.flatnonzero(power > power.max() * 10.0 ** (-top_db / 10.0))
+    if loud.size == 0:
+        return wave
+    first, last = max(loud[0] - 1, 0), min(loud[-1] + 2, n_frames)
+    return wave[first * frame_length: last * frame_length]
+
+
 class _AudioFrontEnd(TransformerMixin, BaseEstimator):
-    """Validation and resampling shared by the front-ends."""
+    """Validation, resampling and silence trimming shared by the front-ends."""
 
     def _check_params(self) -> None:
         for name in ("sample_rate", "frame_rate"):
             value = getattr(self, name)
             if not isinstance(value, Real) or not isfinite(value) or value <= 0:
                 raise ValueError(f"{type(self).__name__}.{name} must be a positive rate in Hz, got {value!r}")
+        if self.trim_db is not None and (isinstance(self.trim_db, bool) or not isinstance(self.trim_db, Real)
+                                         or not 0 < self.trim_db <= MAX_TRIM_DB):
+            raise ValueError(f"{type(self).__name__}.trim_db must be None or a level in (0, {MAX_TRIM_DB:g}] dB, "
+                             f"got {self.trim_db!r}")
         if self.frame_rate > self.sample_rate / 2:
             raise ValueError(
                 f"frame_rate ({self.frame_rate} Hz) must be at most half of sample_rate ({self.sample_rate} Hz)"
@@ -87,6 +110,8 @@ class _AudioFrontEnd(TransformerMixin, BaseEstimator):
             if not np.all(np.isfinite(wave)):
                 raise ValueError(f"X[{i}] contains NaN or infinite samples")
             wave = _resample(wave, float(rate), float(self.sample_rate))
+            if self.trim_db is not None:
+                wave = trim_silence(wave, max(1, int(round(self.sample_rate / self.frame_rate))), self.trim_db)
             if self.normalize:
                 rms = np.sqrt(np.mean(wave**2))
                 wave = wave / rms if rms > 0 else wave
@@ -134,6 +159,11 @@ class Cochleagram(_AudioFrontEnd):
         Loudness compression of the smoothed envelopes.
     normalize : bool, default=True
         Scale each waveform to unit RMS first (removes recording-level differences).
+    trim_db : float or None, default=40.0
+        Cut the leading and trailing silence: the frames (1 / ``frame_rate`` s) more than this many
+        dB below the loudest frame, but one on each side, before the waveform is normalised, so
+        that the same word starts at the same frame however much silence was recorded around it.
+        ``None`` keeps the whole waveform.
     onset_ms : float or None, default=None
         Also output every band's onsets and offsets: the rise and the fall (each half-wave
         rectified) of its compressed envelope over this many ms (rounded to whole frames, at
@@ -165,6 +195,7 @@ class Cochleagram(_AudioFrontEnd):
         compression: str = "cuberoot",
         normalize: bool = True,
         onset_ms: float | None = None,
+        trim_db: float | None = 40.0,
     ):
         self.sample_rate = sample_rate
         self.n_bands = n_bands
@@ -174,6 +205,7 @@ class Cochleagram(_AudioFrontEnd):
         self.compression = compression
         self.normalize = normalize
         self.onset_ms = onset_ms
+        self.trim_db = trim_db
 
     def _check_params(self):
         super()._check_params()
@@ -234,6 +266,11 @@ class MFCC(_AudioFrontEnd):
         Band edges of the mel filterbank (Hz); ``None``: sample_rate / 2.
     normalize : bool, default=True
         Scale each waveform to unit RMS first.
+    trim_db : float or None, default=40.0
+        Cut the leading and trailing silence: the frames (1 / ``frame_rate`` s) more than this many
+        dB below the loudest frame, but one on each side, before the waveform is normalised, so
+        that the same word starts at the same frame however much silence was recorded around it.
+        ``None`` keeps the whole waveform.
     """
 
     def __init__(
@@ -246,6 +283,7 @@ class MFCC(_AudioFrontEnd):
         f_min: float = 0.0,
         f_max: float | None = None,
         normalize: bool = True,
+        trim_db: float | None = 40.0,
     ):
         self.sample_rate = sample_rate
         self.n_mfcc = n_mfcc
@@ -255,6 +293,7 @@ class MFCC(_AudioFrontEnd):
         self.f_min = f_min
         self.f_max = f_max
         self.normalize = normalize
+        self.trim_db = trim_db
 
     def _check_params(self):
         super()._check_params()

@@ -4,7 +4,7 @@ import pytest
 from sklearn.pipeline import make_pipeline
 
 from liquid import LSMClassifier
-from liquid.audio import MFCC, Cochleagram, erb_space
+from liquid.audio import MFCC, Cochleagram, erb_space, trim_silence
 
 
 def tone(freq, seconds=0.5, rate=8000):
@@ -25,7 +25,7 @@ def test_cochleagram_of_a_tone_peaks_in_the_band_nearest_the_tone(freq):
 def test_onsets_and_offsets_mark_where_a_tone_starts_and_stops():
     t = np.arange(8000) / 8000
     burst = np.where((t >= 0.3) & (t < 0.7), np.sin(2 * np.pi * 1000.0 * t), 0.0)
-    front = Cochleagram(n_bands=24, onset_ms=20.0).fit([burst])
+    front = Cochleagram(n_bands=24, onset_ms=20.0, trim_db=None).fit([burst])
     (gram,) = front.transform([burst])
     assert front.onset_frames_ == 2 and front.n_channels_out_ == 72 and gram.shape == (100, 72)
     envelope, onsets, offsets = gram[:, :24], gram[:, 24:48], gram[:, 48:]
@@ -36,8 +36,34 @@ def test_onsets_and_offsets_mark_where_a_tone_starts_and_stops():
     # Onsets minus offsets is the envelope's change over the two frames; none before the first frame.
     np.testing.assert_allclose((onsets - offsets)[2:], envelope[2:] - envelope[:-2], atol=1e-12)
     np.testing.assert_allclose((onsets - offsets)[:2], envelope[:2] - envelope[0], atol=1e-12)
-    (plain,) = Cochleagram(n_bands=24, onset_ms=None).fit([burst]).transform([burst])
+    (plain,) = Cochleagram(n_bands=24, onset_ms=None, trim_db=None).fit([burst]).transform([burst])
     np.testing.assert_array_equal(plain, envelope)
+
+
+def test_trim_silence_keeps_the_loud_frames_and_one_quiet_frame_on_each_side():
+    wave = np.zeros(1005)  # 10-sample frames; the last one is partial
+    wave[400:600] = 1.0
+    wave[300:310] = 1e-3  # 60 dB below the loudest frame
+    trimmed = trim_silence(wave, 10, 40.0)
+    np.testing.assert_array_equal(trimmed, wave[390:610])
+    np.testing.assert_array_equal(trim_silence(wave, 10, 80.0), wave[290:610])  # now loud enough to keep
+    np.testing.assert_array_equal(trim_silence(np.zeros(50), 10, 40.0), np.zeros(50))  # silent throughout: whole
+    wave[1004] = 1.0  # a loud partial last frame is kept
+    np.testing.assert_array_equal(trim_silence(wave, 10, 40.0), wave[390:])
+
+
+@pytest.mark.parametrize("front", [Cochleagram(n_bands=16), MFCC()])
+def test_the_same_word_gives_the_same_frames_however_much_silence_surrounds_it(front):
+    rng = np.random.default_rng(0)
+    word = tone(700.0, 0.3) * np.hanning(2400)
+    floor = 1e-4  # room noise, 60-70 dB below the word
+    padded = [np.concatenate([floor * rng.standard_normal(lead), word, floor * rng.standard_normal(tail)])
+              for lead, tail in ((800, 80), (3200, 2400))]  # 0.1 s / 0.4 s before, 10 / 300 ms after
+    short, long = front.fit(padded).transform(padded)
+    assert short.shape == long.shape and abs(short.shape[0] - 30) <= 3
+    np.testing.assert_allclose(short[2:-2], long[2:-2], atol=1e-3)
+    untrimmed = front.set_params(trim_db=None).transform(padded)
+    assert untrimmed[0].shape[0] > short.shape[0] + 5 and untrimmed[1].shape[0] > short.shape[0] + 50
 
 
 def test_erb_spacing_is_denser_at_low_frequencies():
@@ -96,6 +122,12 @@ def test_bad_audio_is_rejected(X, match):
         (Cochleagram(onset_ms=float("nan")), "onset_ms"),
         (Cochleagram(onset_ms=1e6), "onset_ms"),
         (Cochleagram(onset_ms="20"), "onset_ms"),
+        (Cochleagram(trim_db=0.0), "trim_db"),
+        (Cochleagram(trim_db=-20.0), "trim_db"),
+        (Cochleagram(trim_db=float("nan")), "trim_db"),
+        (Cochleagram(trim_db=1e4), "trim_db"),
+        (Cochleagram(trim_db="40"), "trim_db"),
+        (MFCC(trim_db=True), "trim_db"),
         (MFCC(n_mfcc=50, n_mels=40), "n_mfcc"),
         (MFCC(sample_rate=-1.0), "sample_rate"),
     ],
