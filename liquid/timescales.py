@@ -20,6 +20,14 @@ MAX_TIME_SCALE = 100_000
 MIN_BLOCKS = 4
 
 
+def strip_padding(sequence: np.ndarray) -> np.ndarray:
+    """``sequence`` (n_timesteps, n_channels) without the trailing frames that repeat its last frame
+    exactly, but the first of them: where a series padded to a common length (with its last value, or
+    with zeros after a zero) ended. A sequence constant throughout has no end to find and stays whole."""
+    differs = np.flatnonzero(np.any(sequence != sequence[-1], axis=1))
+    return sequence[: differs[-1] + 2] if differs.size else sequence
+
+
 def check_time_scales(time_scales) -> tuple[int, ...]:
     """The scales as a tuple of distinct positive ints; ValueError naming the problem otherwise."""
     if isinstance(time_scales, (int, np.integer)) and not isinstance(time_scales, bool):

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from liquid import LiquidStateMachine
-from liquid.timescales import MIN_BLOCKS, check_time_scales, coarsen, usable_time_scales
+from liquid.timescales import MIN_BLOCKS, check_time_scales, coarsen, strip_padding, usable_time_scales
 
 
 def test_coarsen_takes_block_means_and_keeps_a_short_last_block():
@@ -55,3 +55,35 @@ def test_bad_time_scales_are_named(bad, match):
         check_time_scales(bad)
     with pytest.raises(ValueError, match="time_scales"):
         LiquidStateMachine(20, time_scales=bad).fit([np.zeros((5, 1))])
+
+
+def test_strip_padding_keeps_the_series_up_to_the_first_repeat_of_its_last_frame():
+    x = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [5.0, 6.0], [5.0, 6.0]])
+    np.testing.assert_array_equal(strip_padding(x), x[:3])
+    np.testing.assert_array_equal(strip_padding(x[:3]), x[:3])  # nothing to strip; idempotent
+    zeros = np.vstack([x[:2], np.zeros((4, 2))])
+    np.testing.assert_array_equal(strip_padding(zeros), zeros[:3])  # zero padding after a nonzero frame
+    one_channel = np.array([[1.0, 7.0], [5.0, 7.0], [5.0, 7.0]])  # a frame repeats only if all channels do
+    np.testing.assert_array_equal(strip_padding(one_channel), one_channel[:2])
+    constant = np.ones((6, 2))
+    assert strip_padding(constant) is constant  # no end to find: whole
+    assert strip_padding(x[:1]).shape == (1, 2)
+
+
+def test_the_liquid_reads_a_padded_sequence_as_the_series_it_pads():
+    rng = np.random.default_rng(0)
+    series = [rng.standard_normal((n, 2)) for n in (40, 55, 70)]
+    padded = [np.vstack([s, np.repeat(s[-1:], 80 - len(s), axis=0)]) for s in series]  # a common length of 80
+    liquid = LiquidStateMachine(n_neurons=60, time_scales=(1, 4), random_state=0, n_jobs=1)
+    np.testing.assert_array_equal(liquid.fit_transform(padded), liquid.fit_transform(series))
+    untrimmed = LiquidStateMachine(n_neurons=60, time_scales=(1, 4), random_state=0, n_jobs=1, trim_padding=False)
+    assert not np.allclose(untrimmed.fit_transform(padded), untrimmed.fit_transform(series))
+    # Streams are never trimmed: the state after the padding is the liquid's after reading all of it.
+    states = liquid.fit(series).partial_transform(padded[0])
+    assert states.shape[0] == 80 and not np.allclose(states[-1], states[40])
+
+
+@pytest.mark.parametrize("bad", ["yes", 1, None])
+def test_trim_padding_must_be_a_bool(bad):
+    with pytest.raises(TypeError, match="trim_padding must be True or False"):
+        LiquidStateMachine(n_neurons=20, trim_padding=bad).fit([np.zeros((10, 1))])
