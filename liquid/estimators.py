@@ -190,8 +190,8 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         but the first of them. Features read at fixed fractions of the
         sequence then fall on the series, not on its padding, and the
         spike counts carry its true duration (on the accuracy benchmark's
-        handwriting set, padded by more than a third on average: 0.513 ->
-        0.558). A sequence constant throughout stays whole; streaming
+        most padded set, by more than a third of its frames on average:
+        0.513 -> 0.558). A sequence constant throughout stays whole; streaming
         methods never trim. ``False`` when a held final value is part of
         the signal.
     random_state : int, RandomState instance or None, default=None
