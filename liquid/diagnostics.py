@@ -280,6 +280,7 @@ def calibrate(
         raise ValueError(f"target_rate must be (low, high) with 0 < low < high Hz, got {target_rate!r}")
     started = time.perf_counter()
     sequences, _ = check_sequences(X)
+    sequences = lsm._read_parts(sequences)  # what the final fit reads: without padding under trim_padding
     rng = check_random_state(random_state)
     subset = [sequences[i] for i in rng.permutation(len(sequences))[:max_samples]]
     base = clone(lsm)

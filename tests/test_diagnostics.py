@@ -2,6 +2,7 @@
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from liquid import LIF, CurrentEncoder, LiquidActivityWarning, LiquidStateMachine
@@ -130,6 +131,15 @@ def test_each_calibration_probe_simulates_the_liquid_of_its_parameters(vowels):
     assert len(probes) > 1 and calibrated.reservoir_.in_dense.shape[0] > 0
     chosen = probes.loc[np.isclose(probes["input_scale"], calibrated.input_scale), "rate_hz"].iloc[0]
     assert 5.0 <= chosen <= 30.0 and calibrated.firing_rate_ == pytest.approx(chosen, rel=0.05)
+
+
+def test_calibration_reads_the_sequences_as_the_fit_does_without_their_padding(vowels):
+    X = list(vowels[:12])
+    padded = [np.vstack([x, np.repeat(x[-1:], 40 - len(x), axis=0)]) for x in X]  # to a common length
+    lsm = LiquidStateMachine(n_neurons=200, random_state=0)
+    on_series, on_padded = (calibrate(lsm, data, max_samples=6, random_state=0) for data in (X, padded))
+    pd.testing.assert_frame_equal(on_series.calibration_, on_padded.calibration_)
+    assert on_padded.frame_duration_ == on_series.frame_duration_ > 10.0  # 40-frame sequences would get 10 ms
 
 
 def test_calibration_rejects_a_bad_band(liquid, vowels):
