@@ -425,7 +425,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             del self.n_features_in_
         if not simulate:
             return None
-        features, total_spikes, duration_ms = self._simulate(sequences)
+        features, total_spikes, duration_ms = self._simulate(read)
         self._record_activity(total_spikes, duration_ms, neuron)
         return features
 
@@ -454,8 +454,9 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         return [strip_padding(seq) for seq in sequences] if self.trim_padding else sequences
 
     def _simulate(self, sequences: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Features (n_samples, n_features) of every time scale; spike totals (S, N) and durations (S,)
-        in ms of the first scale (the activity statistics describe it).
+        """Features (n_samples, n_features) of every time scale of the sequences (their read parts, see
+        ``_read_parts``); spike totals (S, N) and durations (S,) in ms of the first scale (the activity
+        statistics describe it).
 
         The views of all scales go through the liquid in one batch: one pool of threads shares the
         long fine views and the short coarse ones, rather than idling at the end of each scale. The
@@ -463,7 +464,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         views of a sample's scales on consecutive rows): no second copy of the features."""
         self._check_feature_memory(self.extractors_, len(sequences) * len(self.time_scales_))
         n_samples, n_scales, n = len(sequences), len(self.time_scales_), self.reservoir_.n_neurons
-        views = [coarsen(seq, scale) for seq in self._read_parts(sequences) for scale in self.time_scales_]
+        views = [coarsen(seq, scale) for seq in sequences for scale in self.time_scales_]
         widths = [extractor.n_columns() * n for extractor in self.extractors_]
         # Row i * n_scales + k: sample i at scale k. Every column is written below, the counts and states
         # by the kernel's threads, which thereby also map the fresh memory in parallel.
@@ -550,7 +551,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
     def transform(self, X) -> np.ndarray:
         """Spike-pattern features of each sequence, shape (n_samples, n_features)."""
         check_is_fitted(self, "reservoir_")
-        features, _, _ = self._simulate(self._check_input(X))
+        features, _, _ = self._simulate(self._read_parts(self._check_input(X)))
         return features
 
     def partial_transform(self, x) -> np.ndarray:
