@@ -74,6 +74,14 @@ def test_mahalanobis_method_finds_the_sustained_anomalies():
     assert np.mean(anomaly[outside] > -detector.offset_) < 0.01
 
 
+def test_a_training_stream_that_ends_flat_is_read_whole():
+    """The liquid's encoder learns its statistics from the whole stream it will stream, flat end included
+    (a liquid's ``trim_padding`` is for padded sequences, not streams)."""
+    train = np.r_[_normal(1500, seed=0), np.full(500, 2.0)]
+    detector = LSMAnomalyDetector(liquid=LiquidStateMachine(300, trim_padding=True), random_state=0).fit(train)
+    np.testing.assert_allclose(detector.liquid_.encoder_.mean_, [train.mean()])
+
+
 def test_scores_do_not_depend_on_the_chunk_size():
     train = _normal(1500, seed=0)
     a = LSMAnomalyDetector(chunk_size=2000, random_state=0).fit(train).score_samples(_with_anomalies())
