@@ -85,6 +85,10 @@ class _AudioFrontEnd(TransformerMixin, BaseEstimator):
                 f"frame_rate ({self.frame_rate} Hz) must be at most half of sample_rate ({self.sample_rate} Hz)"
             )
 
+    def _frame_length(self) -> int:
+        """Samples per output frame (the hop) at ``sample_rate``."""
+        return max(1, int(round(self.sample_rate / self.frame_rate)))
+
     def _waveforms(self, X) -> list[np.ndarray]:
         """Validated float64 waveforms at ``sample_rate``."""
         if isinstance(X, np.ndarray) and X.ndim == 1:
@@ -112,7 +116,7 @@ class _AudioFrontEnd(TransformerMixin, BaseEstimator):
                 raise ValueError(f"X[{i}] contains NaN or infinite samples")
             wave = _resample(wave, float(rate), float(self.sample_rate))
             if self.trim_db is not None:
-                wave = trim_silence(wave, max(1, int(round(self.sample_rate / self.frame_rate))), self.trim_db)
+                wave = trim_silence(wave, self._frame_length(), self.trim_db)
             if self.normalize:
                 rms = np.sqrt(np.mean(wave**2))
                 wave = wave / rms if rms > 0 else wave
@@ -310,7 +314,7 @@ class MFCC(_AudioFrontEnd):
 
     def _design(self):
         self.window_ = signal.get_window("hamming", max(2, int(round(self.window_ms * self.sample_rate / 1000.0))))
-        self.hop_ = max(1, int(round(self.sample_rate / self.frame_rate)))
+        self.hop_ = self._frame_length()
         n_fft = 1 << (len(self.window_) - 1).bit_length()
         f_max = self.sample_rate / 2 if self.f_max is None else self.f_max
         edges = mel_space(self.f_min, f_max, self.n_mels + 2)
