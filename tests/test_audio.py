@@ -1,6 +1,7 @@
 """Audio front-ends: filterbank behaviour, resampling, shapes and errors."""
 import numpy as np
 import pytest
+from sklearn.base import clone
 from sklearn.pipeline import make_pipeline
 
 from liquid import LSMClassifier
@@ -59,10 +60,10 @@ def test_the_same_word_gives_the_same_frames_however_much_silence_surrounds_it(f
     floor = 1e-4  # room noise, 60-70 dB below the word
     padded = [np.concatenate([floor * rng.standard_normal(lead), word, floor * rng.standard_normal(tail)])
               for lead, tail in ((800, 80), (3200, 2400))]  # 0.1 s / 0.4 s before, 10 / 300 ms after
-    short, long = front.fit(padded).transform(padded)
+    short, long = clone(front).fit(padded).transform(padded)
     assert short.shape == long.shape and abs(short.shape[0] - 30) <= 3
     np.testing.assert_allclose(short[2:-2], long[2:-2], atol=1e-3)
-    untrimmed = front.set_params(trim_db=None).transform(padded)
+    untrimmed = clone(front).set_params(trim_db=None).fit(padded).transform(padded)
     assert untrimmed[0].shape[0] > short.shape[0] + 5 and untrimmed[1].shape[0] > short.shape[0] + 50
 
 
