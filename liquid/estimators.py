@@ -25,7 +25,7 @@ from .neurons import NEURON_MODELS
 from .plasticity import PLASTICITY_RULES, learning_arrays, train
 from .readout import GramRidgeClassifierCV, GramRidgeCV
 from .reservoir import build_reservoir
-from .timescales import check_time_scales, coarsen, strip_padding, usable_time_scales
+from .timescales import check_time_scales, coarsen, plan_time_scales, strip_padding
 from .topology import TOPOLOGIES
 
 #: Fraction of the refractory-limited maximum rate above which a neuron counts as saturated.
@@ -180,8 +180,11 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         of the series; the features of every scale are concatenated. ``(1,)``:
         the sequence as it is. A coarser scale is read only when the median
         training sequence holds at least 4 of its blocks (``time_scales_``
-        lists those read). Costs ``1 + 1/4 + 1/16`` simulations by default,
-        and one feature block per scale. Streaming methods
+        lists those read), or, on sequences too short for that, when the
+        sequence played ``k`` times faster (each timestep held ``k`` times
+        fewer steps) still lasts 40 ms (``time_scale_views_`` says how each is
+        read). Costs ``1 + 1/4 + 1/16`` simulations by default, and one
+        feature block per scale. Streaming methods
         (``partial_transform``, ``iter_states``, ``raster``) read scale 1.
     trim_padding : bool, default=True
         Read each sequence up to where it ends: its trailing frames that
@@ -217,6 +220,9 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         Simulated time (ms) per input timestep.
     time_scales_ : tuple of int
         The time scales read (those of ``time_scales`` the training sequences are long enough for).
+    time_scale_views_ : tuple of (int, int)
+        How each of ``time_scales_`` is read: block means of ``block`` timesteps, each held ``steps``
+        steps of ``dt`` (``liquid.timescales.plan_time_scales``).
     firing_rate_ : float
         Mean firing rate (Hz) of the liquid on the training data.
     silent_fraction_ : float
@@ -364,9 +370,10 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         # Streams (no simulation here) are read whole; sequences only up to their padding.
         read = self._read_parts(sequences) if simulate else sequences
         lengths = [seq.shape[0] for seq in read]
-        time_scales = usable_time_scales(time_scales, lengths)
         if steps_per_frame is None:
             steps_per_frame = auto_steps_per_frame(self.dt, lengths)
+        plan = plan_time_scales(time_scales, lengths, steps_per_frame, float(self.dt))
+        time_scales = tuple(scale for scale, _, _ in plan)
         rng = check_random_state(self.random_state)
         build_seed, noise_seed, plasticity_seed = rng.randint(np.iinfo(np.int32).max, size=3)
         encoder.fit(read, frame_duration=steps_per_frame * float(self.dt))
@@ -415,6 +422,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
                 if hasattr(self, name):
                     delattr(self, name)
         self.neuron_, self.encoder_, self.extractors_, self.time_scales_ = neuron, encoder, extractors, time_scales
+        self.time_scale_views_ = tuple((block, steps) for _, block, steps in plan)
         self.reservoir_, self.noise_seed_ = reservoir, int(noise_seed)
         self.frame_duration_ = steps_per_frame * float(self.dt)
         self.stream_state_ = None
@@ -464,7 +472,8 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         views of a sample's scales on consecutive rows): no second copy of the features."""
         self._check_feature_memory(self.extractors_, len(sequences) * len(self.time_scales_))
         n_samples, n_scales, n = len(sequences), len(self.time_scales_), self.reservoir_.n_neurons
-        views = [coarsen(seq, scale) for seq in sequences for scale in self.time_scales_]
+        views = [coarsen(seq, block) for seq in sequences for block, _ in self.time_scale_views_]
+        steps = np.tile([steps for _, steps in self.time_scale_views_], n_samples).astype(np.int64)
         widths = [extractor.n_columns() * n for extractor in self.extractors_]
         # Row i * n_scales + k: sample i at scale k. Every column is written below, the counts and states
         # by the kernel's threads, which thereby also map the fresh memory in parallel.
@@ -486,6 +495,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         out = self._run(
             [self.encoder_.encode(view) for view in views],
             self._sample_seeds(views),
+            steps,
             n_bins=n_bins,
             n_points=n_points,
             tau_state=tau,
@@ -495,7 +505,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             out=written,
         )
         frame_counts = np.array([view.shape[0] for view in views], dtype=np.float64)
-        duration_ms = frame_counts * self.reservoir_.steps_per_frame * self.reservoir_.dt
+        duration_ms = frame_counts * steps * self.reservoir_.dt
         if "rate" in columns:
             features[:, columns["rate"]:columns["rate"] + n] = out["total"] * (1000.0 / duration_ms[:, None])
         if "latency" in columns:
@@ -505,18 +515,24 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         finest = slice(0, None, n_scales)
         return features.reshape(n_samples, -1), out["total"][finest], duration_ms[finest]
 
-    def _run(self, drives: list[np.ndarray], seeds: np.ndarray, **options) -> dict[str, np.ndarray]:
-        """``Reservoir.run``; with ``verbose``, in up to 10 parts with a progress line after each
-        (every sample is simulated on its own, so the parts give the same result)."""
-        if not self.verbose or len(drives) < 2:
-            return self.reservoir_.run(drives, self.encoder_.mode, seeds, **options)
+    def _run(self, drives: list[np.ndarray], seeds: np.ndarray, steps_per_frame: np.ndarray,
+             **options) -> dict[str, np.ndarray]:
+        """``Reservoir.run`` of each sequence's views, consecutive drives (``len(self.time_scale_views_)``
+        per sequence, each held ``steps_per_frame`` steps per frame); with ``verbose``, in up to 10 parts
+        with a progress line of sequences after each (every view is simulated on its own, so the parts
+        give the same result)."""
+        n_views = len(self.time_scale_views_)
+        n_sequences = len(drives) // n_views
+        if not self.verbose or n_sequences < 2:
+            return self.reservoir_.run(drives, self.encoder_.mode, seeds, steps_per_frame=steps_per_frame, **options)
         out = options.pop("out")
-        parts = [part for part in np.array_split(np.arange(len(drives)), min(10, len(drives))) if part.size]
-        outputs, progress = [], Progress(self.verbose, len(drives), "sequences simulated", interval=0.0)
+        parts = np.array_split(np.arange(n_sequences), min(10, n_sequences))
+        outputs, progress = [], Progress(self.verbose, n_sequences, "sequences simulated", interval=0.0)
         for part in parts:
-            rows = slice(part[0], part[-1] + 1)
-            outputs.append(self.reservoir_.run([drives[i] for i in part], self.encoder_.mode, seeds[part],
-                                               out={key: array[rows] for key, array in out.items()}, **options))
+            rows = slice(part[0] * n_views, (part[-1] + 1) * n_views)
+            outputs.append(self.reservoir_.run(drives[rows], self.encoder_.mode, seeds[rows],
+                                               out={key: array[rows] for key, array in out.items()},
+                                               steps_per_frame=steps_per_frame[rows], **options))
             progress.advance(part.size)
         return {key: np.concatenate([o[key] for o in outputs]) for key in ("total", "latency", "peak")} | out
 

@@ -203,6 +203,7 @@ class Reservoir:
         voltage: bool = False,
         peak: bool = False,
         out: dict[str, np.ndarray] | None = None,
+        steps_per_frame: np.ndarray | None = None,
     ) -> dict[str, np.ndarray]:
         """Simulate a batch; return per-sample accumulators.
 
@@ -219,6 +220,8 @@ class Reservoir:
         2 * n_synapses) and ``dw_in`` (S, 2 * n_input_synapses), in mV
         (see ``LearningArrays.apply``), summed within each of ``n_groups``
         groups of consecutive samples (default: one group per sample).
+        ``steps_per_frame`` (S,) ints: steps each drive's frames are held
+        (default: the liquid's ``steps_per_frame`` for all).
         """
         drives = self._check_drives(drives, mode)
         seeds = np.asarray(seeds)
@@ -226,6 +229,7 @@ class Reservoir:
             raise ValueError(f"seeds must be {len(drives)} integers, one per drive, got shape {seeds.shape}")
         if seeds.size and (seeds.min() < 0 or seeds.max() > MAX_SEED):
             raise ValueError(f"seeds must be in [0, {MAX_SEED}]")
+        steps = self._check_steps_per_frame(steps_per_frame, len(drives))
         check_number("n_bins", n_bins, 0, integer=True)
         check_number("n_points", n_points, 0, integer=True)
         check_number("tau_state", tau_state, 0.0, low_inclusive=False)
@@ -252,7 +256,7 @@ class Reservoir:
         out["dw_rec"] = np.zeros((n_groups, 2 * self.rec_weights.shape[0] if learning is not None else 0))
         out["dw_in"] = np.zeros((n_groups, 2 * self.in_weights.shape[0] if learning is not None else 0))
         arguments = (
-            stacked, frame_offsets, seeds.astype(np.int64), group_offsets, mode, self.steps_per_frame, self.dt,
+            stacked, frame_offsets, seeds.astype(np.int64), group_offsets, mode, steps, self.dt,
             self.network, self.consts, *self.update_variant, n_bins, n_points,
             decay_powers(np.exp(-self.dt / tau_state)), out["counts"], out["state"], out["total"], out["latency"],
             out["peak"], learn, stdp, out["dw_rec"], out["dw_in"],
@@ -262,7 +266,8 @@ class Reservoir:
         # number of threads or on which thread runs a group.
         n_threads = max(1, min(int(n_threads), n_groups))
         n_tasks = 1 if n_threads == 1 else min(n_groups, 8 * n_threads)
-        bounds = _equal_work_bounds(frame_offsets[group_offsets], n_tasks)
+        step_offsets = np.concatenate([[0], np.cumsum(np.diff(frame_offsets) * steps)])
+        bounds = _equal_work_bounds(step_offsets[group_offsets], n_tasks)
         tasks = iter(zip(bounds[:-1].tolist(), bounds[1:].tolist()))
         tasks_lock = threading.Lock()
 
@@ -281,6 +286,18 @@ class Reservoir:
             else:
                 list(thread_pool(n_threads).map(lambda _: work(), range(n_threads)))
         return out
+
+    def _check_steps_per_frame(self, steps_per_frame, n_drives: int) -> np.ndarray:
+        """Steps per frame of each drive as int64 (S,); the kernel indexes its outputs by them unchecked."""
+        if steps_per_frame is None:
+            return np.full(n_drives, self.steps_per_frame, dtype=np.int64)
+        steps = np.asarray(steps_per_frame)
+        if steps.shape != (n_drives,) or steps.dtype.kind not in "iu":
+            raise ValueError(f"steps_per_frame must be {n_drives} integers, one per drive, got "
+                             f"{getattr(steps, 'shape', '?')} {steps.dtype}")
+        if steps.size and (steps.min() < 1 or steps.max() > MAX_STEPS_PER_FRAME):
+            raise ValueError(f"steps_per_frame must be in [1, {MAX_STEPS_PER_FRAME}], got {steps.min()}..{steps.max()}")
+        return steps.astype(np.int64)
 
     def new_state(self) -> tuple:
         """A liquid at rest, to be carried through ``stream`` calls."""
@@ -402,7 +419,7 @@ class Reservoir:
 def _equal_work_bounds(work_offsets: np.ndarray, n_tasks: int) -> np.ndarray:
     """Task boundaries (group indices, first 0, last n_groups) that split the groups into up to
     ``n_tasks`` contiguous runs of about equal work; ``work_offsets`` (n_groups + 1,) is the
-    cumulative work (frames) before each group. Samples of very different lengths (a batch of
+    cumulative work (steps) before each group. Samples of very different lengths (a batch of
     fine and coarse views) then keep every thread busy to the end."""
     n_groups = work_offsets.shape[0] - 1
     total = work_offsets[-1] - work_offsets[0]

@@ -4,10 +4,12 @@ A liquid remembers tens of milliseconds, a few input frames; on a gesture of
 hundreds of timesteps its features see each moment with little of its
 context. Coarser views of the sequence, block means of ``k`` consecutive
 timesteps, put ``k`` times more of the series inside that memory, as
-MiniRocket's dilated kernels see a series at several scales. Each view is
-simulated through the same liquid and its features are concatenated; the
-cost is ``1 + 1/k + ...`` times one simulation, and as many feature blocks as
-scales.
+MiniRocket's dilated kernels see a series at several scales. A sequence too
+short for blocks (a spoken vowel of 15 frames, a pen stroke of 8, held tens of
+ms per frame so that they last 300 ms) is played ``k`` times faster instead:
+each frame held ``k`` times fewer steps. Each view is simulated through the
+same liquid and its features are concatenated; the cost is ``1 + 1/k + ...``
+times one simulation, and as many feature blocks as scales.
 """
 from __future__ import annotations
 
@@ -18,6 +20,10 @@ MAX_TIME_SCALE = 100_000
 #: A coarse view is read only when the median training sequence keeps at least this many of its
 #: blocks: fewer blocks than the features' readout points and bins repeat the finer views' content.
 MIN_BLOCKS = 4
+#: A view played faster (``plan_time_scales``) is read only when the median training sequence lasts at
+#: least this long (ms) in it: as long as ``MIN_BLOCKS`` blocks of 10 ms, the shortest coarse view read
+#: at the default frame duration.
+MIN_FAST_VIEW_MS = 40.0
 
 
 def strip_padding(sequence: np.ndarray) -> np.ndarray:
@@ -48,13 +54,29 @@ def check_time_scales(time_scales) -> tuple[int, ...]:
     return tuple(int(scale) for scale in scales)
 
 
-def usable_time_scales(time_scales: tuple[int, ...], lengths) -> tuple[int, ...]:
-    """The scales worth reading on sequences of these lengths (timesteps): the finest always, a
-    coarser one when the median sequence holds at least ``MIN_BLOCKS`` of its blocks (as
-    MiniRocket's largest dilation follows the series length)."""
+def plan_time_scales(time_scales: tuple[int, ...], lengths, steps_per_frame: int,
+                     dt: float) -> tuple[tuple[int, int, int], ...]:
+    """How each time scale worth reading is read on sequences of these lengths (timesteps), held
+    ``steps_per_frame`` steps of ``dt`` ms per timestep: ``(scale, block, steps)``, the view of block
+    means of ``block`` timesteps, each held ``steps`` steps.
+
+    Scale ``k`` puts ``k`` timesteps of the series into the time the finest scale gives one. The finest
+    is always read; a coarser one as block means of ``k`` timesteps when the median sequence holds at
+    least ``MIN_BLOCKS`` of them (as MiniRocket's largest dilation follows the series length), else, on
+    sequences too short for that, by playing the finest view about ``k`` times faster (each timestep held
+    ``steps_per_frame * finest // k`` steps) when the median sequence still lasts ``MIN_FAST_VIEW_MS``
+    at that speed.
+    """
     median_length = float(np.median(lengths))
     finest = min(time_scales)
-    return tuple(scale for scale in time_scales if scale == finest or median_length >= MIN_BLOCKS * scale)
+    plan = []
+    for scale in time_scales:
+        fast_steps = steps_per_frame * finest // scale
+        if scale == finest or median_length >= MIN_BLOCKS * scale:
+            plan.append((scale, scale, steps_per_frame))
+        elif fast_steps >= 1 and median_length / finest * fast_steps * dt >= MIN_FAST_VIEW_MS:
+            plan.append((scale, finest, fast_steps))
+    return tuple(plan)
 
 
 def coarsen(sequence: np.ndarray, scale: int) -> np.ndarray:

@@ -110,6 +110,26 @@ def test_same_seed_same_features_on_any_n_jobs_and_batch(temporal_order):
     assert not np.array_equal(one, other)
 
 
+def test_drives_held_for_different_steps_in_one_batch_are_each_their_own_run():
+    rng = np.random.default_rng(3)
+    X = [rng.standard_normal((int(n), 2)) for n in (6, 9, 12)]
+    lsm = LiquidStateMachine(n_neurons=80, random_state=0).fit(X)
+    res, mode = lsm.reservoir_, lsm.encoder_.mode
+    drives = [lsm.encoder_.encode(x) for x in X]
+    steps, seeds = np.array([lsm.reservoir_.steps_per_frame, 3, 7]), np.array([4, 5, 6])
+    batch = [res.run(drives, mode, seeds, 2, 3, 30.0, n_threads, peak=True, steps_per_frame=steps)
+             for n_threads in (1, 2)]
+    for i, drive in enumerate(drives):
+        alone = res.run([drive], mode, seeds[i:i + 1], 2, 3, 30.0, 1, peak=True, steps_per_frame=steps[i:i + 1])
+        for key in ("counts", "state", "total", "latency", "peak"):
+            for out in batch:
+                np.testing.assert_array_equal(out[key][i], alone[key][0])
+    default = res.run(drives[:1], mode, seeds[:1], 2, 3, 30.0, 1)
+    np.testing.assert_array_equal(default["state"][0], batch[0]["state"][0])  # the liquid's own steps
+    assert batch[0]["latency"][2].max() <= 12 * 7 * res.dt  # latencies within the drive's own duration
+    assert not np.array_equal(batch[0]["state"][1], res.run(drives[1:2], mode, seeds[1:2], 2, 3, 30.0, 1)["state"][0])
+
+
 @pytest.mark.parametrize("input_fraction, dense", [(0.3, True), (0.05, False)])
 def test_dense_input_weights_give_the_sums_of_the_sparse_ones(input_fraction, dense):
     """A frame's input currents are summed along dense rows when enough neurons receive each channel:

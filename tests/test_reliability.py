@@ -71,6 +71,12 @@ def test_reservoir_methods_validate_their_inputs(fitted):
         reservoir.run([np.full((5, c), np.nan)], MODE_RATE, np.array([1]), 0, 1, 30.0, 1)
     with pytest.raises(ValueError, match="n_frames >= 1"):
         reservoir.run([np.ones((0, c))], MODE_CURRENT, np.array([1]), 0, 1, 30.0, 1)
+    for steps, message in [(np.array([2]), "steps_per_frame must be 2 integers"),
+                           (np.array([2.0, 3.0]), "steps_per_frame must be 2 integers"),
+                           (np.array([0, 3]), r"steps_per_frame must be in \[1, "),
+                           (np.array([2, 10**9]), r"steps_per_frame must be in \[1, ")]:
+        with pytest.raises(ValueError, match=message):
+            reservoir.run([np.ones((5, c))] * 2, MODE_CURRENT, np.array([1, 2]), 3, 1, 30.0, 1, steps_per_frame=steps)
     n = reservoir.n_neurons
     for out, message in [({"counts": np.zeros((1, 2, n))}, r"out\['counts'\] must be .* shape \(1, 3, 50\)"),
                          ({"state": np.zeros((1, 1, n), dtype=np.float32)}, r"out\['state'\] must be .* float64"),

@@ -1,9 +1,11 @@
-"""Time scales: block means of the sequence, each read by the same liquid, features concatenated."""
+"""Time scales: block means of the sequence (or, for short sequences, the sequence played faster), each read by
+the same liquid, features concatenated."""
 import numpy as np
 import pytest
 
 from liquid import LiquidStateMachine
-from liquid.timescales import MIN_BLOCKS, check_time_scales, coarsen, strip_padding, usable_time_scales
+from liquid.encoders import CurrentEncoder
+from liquid.timescales import MIN_BLOCKS, check_time_scales, coarsen, plan_time_scales, strip_padding
 
 
 def test_coarsen_takes_block_means_and_keeps_a_short_last_block():
@@ -20,9 +22,10 @@ def test_coarsen_takes_block_means_and_keeps_a_short_last_block():
 ])
 def test_each_scale_block_is_the_liquid_reading_the_coarsened_sequence(features, verbose, capsys):
     rng = np.random.default_rng(0)
-    X = [rng.standard_normal((int(rng.integers(5, 40)), 2)) for _ in range(6)]
+    X = [rng.standard_normal((int(rng.integers(5, 40)), 2)) for _ in range(5)] + [rng.standard_normal((30, 2))]
     multi = LiquidStateMachine(60, time_scales=(1, 4), features=features, verbose=verbose, random_state=0).fit(X)
     single = LiquidStateMachine(60, time_scales=(1,), features=features, random_state=0).fit(X)
+    assert multi.time_scale_views_[1][0] == 4  # long enough for block means of 4
     features = multi.transform(X)
     width = features.shape[1] // 2
     np.testing.assert_array_equal(features[:, :width], single.transform(X))
@@ -33,16 +36,37 @@ def test_each_scale_block_is_the_liquid_reading_the_coarsened_sequence(features,
     assert multi.firing_rate_ == single.firing_rate_  # activity statistics describe the first scale
 
 
-def test_coarse_scales_are_read_only_when_the_sequences_hold_enough_blocks():
-    assert usable_time_scales((1, 4, 16), [8, 8, 9]) == (1,)
-    assert usable_time_scales((1, 4, 16), [4 * MIN_BLOCKS] * 3) == (1, 4)
-    assert usable_time_scales((1, 4, 16), [5, 100, 200]) == (1, 4, 16)
-    assert usable_time_scales((4, 16), [3]) == (4,)  # the finest asked for is always read
+def test_coarse_scales_are_block_means_when_the_sequences_hold_enough_blocks_else_played_faster():
+    # (scale, block, steps per timestep)
+    assert plan_time_scales((1, 4, 16), [5, 100, 200], 10, 1.0) == ((1, 1, 10), (4, 4, 10), (16, 16, 10))
+    assert plan_time_scales((1, 4, 16), [4 * MIN_BLOCKS] * 3, 10, 1.0) == ((1, 1, 10), (4, 4, 10))
+    # 8 timesteps: too short for blocks of 4; held 38 steps, the sequence played 38 // 4 = 9 steps per timestep
+    # lasts 72 ms, read; at 38 // 16 = 2 steps it would last 16 ms, and at 10 // 4 = 2, 16 ms: not read
+    assert plan_time_scales((1, 4, 16), [8, 8, 9], 38, 1.0) == ((1, 1, 38), (4, 1, 9))
+    assert plan_time_scales((1, 4, 16), [8, 8, 9], 10, 1.0) == ((1, 1, 10),)
+    assert plan_time_scales((4, 16), [3], 10, 1.0) == ((4, 4, 10),)  # the finest asked for is always read
+    assert plan_time_scales((2, 8), [10] * 3, 40, 1.0) == ((2, 2, 40), (8, 2, 10))  # 4x the finest's speed
+    assert plan_time_scales((16, 1), [100], 10, 1.0) == ((16, 16, 10), (1, 1, 10))  # in the order given
     X = [np.random.default_rng(0).standard_normal((8, 2)) for _ in range(3)]
-    short = LiquidStateMachine(40, random_state=0).fit(X)  # default (1, 4, 16) on 8 timesteps
-    assert short.time_scales_ == (1,)
+    short = LiquidStateMachine(40, frame_duration=10.0, random_state=0).fit(X)  # default (1, 4, 16) on 8 timesteps
+    assert short.time_scales_ == (1,) and short.time_scale_views_ == ((1, 10),)
     assert short.transform(X).shape[1] == LiquidStateMachine(40, time_scales=(1,), random_state=0).fit_transform(
         X).shape[1]
+
+
+def test_a_fast_view_is_the_liquid_reading_the_sequence_with_shorter_frames():
+    rng = np.random.default_rng(1)
+    X = [rng.standard_normal((int(n), 3)) for n in rng.integers(6, 12, 8)]
+    encoder = CurrentEncoder(changes=1)  # the same change span at both frame durations
+    multi = LiquidStateMachine(80, encoder=encoder, frame_duration=40.0, time_scales=(1, 4), random_state=0).fit(X)
+    assert multi.time_scales_ == (1, 4) and multi.time_scale_views_ == ((1, 40), (1, 10))
+    slow = LiquidStateMachine(80, encoder=encoder, frame_duration=40.0, time_scales=(1,), random_state=0).fit(X)
+    fast = LiquidStateMachine(80, encoder=encoder, frame_duration=10.0, time_scales=(1,), random_state=0).fit(X)
+    features = multi.transform(X)
+    width = features.shape[1] // 2
+    np.testing.assert_array_equal(features[:, :width], slow.transform(X))
+    np.testing.assert_array_equal(features[:, width:], fast.transform(X))
+    assert multi.get_feature_names_out()[-1].endswith("_scale4")
 
 
 @pytest.mark.parametrize("bad, match", [

@@ -108,6 +108,7 @@ def test_large_liquids_build_sparse_and_run():
     X = [np.random.default_rng(0).standard_normal((5, 2))]
     lsm = LiquidStateMachine(n_neurons=20_000, features="rate", random_state=0, n_jobs=1)
     features = lsm.fit_transform(X)
-    assert features.shape == (1, 20_000)  # 5 timesteps: only the finest time scale is read
+    # 5 timesteps, held 60 ms: too short for blocks; the sequence at 60 ms per timestep and played 4x faster
+    assert features.shape == (1, 2 * 20_000) and lsm.time_scale_views_ == ((1, 60), (1, 15))
     assert lsm.reservoir_.weights.nnz == 20_000 * 50
     assert 0.1 < lsm.firing_rate_ < 100
