@@ -609,7 +609,8 @@ def simulate_batch(
 
     ``drives`` holds all samples' frames stacked; sample ``s`` is
     ``drives[frame_offsets[s]:frame_offsets[s + 1]]``, seeded with
-    ``seeds[s]``, each of its frames held ``steps_per_frame[s]`` steps. Group ``g`` (samples ``group_offsets[g]`` to
+    ``seeds[s]``, each of its frames held ``steps_per_frame[s]`` steps.
+    Group ``g`` (samples ``group_offsets[g]`` to
     ``group_offsets[g + 1]``, simulated one after the other) runs on one
     thread; groups are fixed by the caller, so results do not depend on the
     thread count. The GIL is released: the caller runs ranges of groups on
