@@ -65,7 +65,7 @@ def plan_time_scales(time_scales: tuple[int, ...], lengths, steps_per_frame: int
     least ``MIN_BLOCKS`` of them (as MiniRocket's largest dilation follows the series length), else, on
     sequences too short for that, by playing the finest view about ``k`` times faster (each timestep held
     ``steps_per_frame * finest // k`` steps) when the median sequence still lasts ``MIN_FAST_VIEW_MS``
-    at that speed.
+    at that speed and no scale before it gave the same view.
     """
     median_length = float(np.median(lengths))
     finest = min(time_scales)
@@ -74,7 +74,8 @@ def plan_time_scales(time_scales: tuple[int, ...], lengths, steps_per_frame: int
         fast_steps = steps_per_frame * finest // scale
         if scale == finest or median_length >= MIN_BLOCKS * scale:
             plan.append((scale, scale, steps_per_frame))
-        elif fast_steps >= 1 and median_length / finest * fast_steps * dt >= MIN_FAST_VIEW_MS:
+        elif (fast_steps >= 1 and median_length / finest * fast_steps * dt >= MIN_FAST_VIEW_MS
+              and (finest, fast_steps) not in [(block, steps) for _, block, steps in plan]):
             plan.append((scale, finest, fast_steps))
     return tuple(plan)
 

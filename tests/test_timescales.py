@@ -47,6 +47,9 @@ def test_coarse_scales_are_block_means_when_the_sequences_hold_enough_blocks_els
     assert plan_time_scales((4, 16), [3], 10, 1.0) == ((4, 4, 10),)  # the finest asked for is always read
     assert plan_time_scales((2, 8), [10] * 3, 40, 1.0) == ((2, 2, 40), (8, 2, 10))  # 4x the finest's speed
     assert plan_time_scales((16, 1), [100], 10, 1.0) == ((16, 16, 10), (1, 1, 10))  # in the order given
+    assert plan_time_scales((1, 6, 7), [20] * 3, 30, 1.0) == ((1, 1, 30), (6, 1, 5), (7, 1, 4))
+    # 30 // 11 and 30 // 12 both give 2 steps per timestep: one view, not two of the same
+    assert plan_time_scales((1, 11, 12), [20] * 3, 30, 1.0) == ((1, 1, 30), (11, 1, 2))
     X = [np.random.default_rng(0).standard_normal((8, 2)) for _ in range(3)]
     short = LiquidStateMachine(40, frame_duration=10.0, random_state=0).fit(X)  # default (1, 4, 16) on 8 timesteps
     assert short.time_scales_ == (1,) and short.time_scale_views_ == ((1, 10),)
