@@ -304,9 +304,10 @@ def _dual_fit(X: np.ndarray, x_mean: np.ndarray, column_weights: np.ndarray, pla
         G, rounding, scale = _dual_gram(X, x_mean, column_weights, plain, scaled, scales, Yc, alphas, choice_rows,
                                         single=True)
         eigenvalues, Q = eigh(G.astype(np.float32), overwrite_a=True, check_finite=False, driver="evd")
-        errors = _dual_errors(eigenvalues.astype(np.float64), Q.astype(np.float64), Yc, alphas)[2]
+        resolution = TRUSTED_PENALTY * np.finfo(np.float32).eps * max(float(eigenvalues[-1]), 0.0)
+        errors = _dual_errors(eigenvalues.astype(np.float64), Q.astype(np.float64), Yc, alphas, resolution)[2]
         del Q
-        trusted = alphas >= TRUSTED_PENALTY * np.finfo(np.float32).eps * max(float(eigenvalues[-1]), 0.0)
+        trusted = alphas >= resolution
         if trusted.any():
             errors[~trusted] = np.nan
             best = int(np.nanargmin(errors))
@@ -423,14 +424,19 @@ def _dual_loo(G: np.ndarray, Yc: np.ndarray, alphas: np.ndarray):
     return _dual_errors(eigenvalues, Q, Yc, alphas)
 
 
-def _dual_errors(eigenvalues: np.ndarray, Q: np.ndarray, Yc: np.ndarray, alphas: np.ndarray):
+def _dual_errors(eigenvalues: np.ndarray, Q: np.ndarray, Yc: np.ndarray, alphas: np.ndarray,
+                 resolution: float | None = None):
     """``(eigenvalues, Q, errors)``: the LOO errors of every penalty ``a`` for the hat matrix
-    ``H = Q diag(l / (l + a)) Q^T`` of the eigenpairs ``(l, Q)`` of the centred rows' Gram matrix."""
+    ``H = Q diag(l / (l + a)) Q^T`` of the eigenpairs ``(l, Q)`` of the centred rows' Gram matrix.
+    Eigenvalues up to ``resolution`` are taken as zero (default: float64 rounding, as in numpy's
+    ``matrix_rank``; a float32 decomposition passes its own)."""
     n = Q.shape[0]
-    # Eigenvalues within rounding of zero are zero (as in numpy's matrix_rank): the constant vector's,
-    # which centring puts in the null space, would otherwise weigh on the tiny diagonal of I - H of a
-    # nearly interpolating fit.
-    eigenvalues = np.where(eigenvalues > eigenvalues.max(initial=0.0) * n * np.finfo(float).eps, eigenvalues, 0.0)
+    # Eigenvalues within rounding of zero are zero: the constant vector's, which centring puts in the null
+    # space, would otherwise weigh on the tiny diagonal of I - H of a nearly interpolating fit (a float32
+    # decomposition gives it about eps32 * l_max, which at a penalty of 1e-2 moved a LOO error fourfold).
+    if resolution is None:
+        resolution = eigenvalues.max(initial=0.0) * n * np.finfo(float).eps
+    eigenvalues = np.where(eigenvalues > resolution, eigenvalues, 0.0)
     QtY = Q.T @ Yc
     Q2 = Q * Q
     rank, n_targets = QtY.shape
