@@ -263,6 +263,27 @@ def test_float32_falls_back_to_float64_when_it_cannot_tell(monkeypatch, alphas):
     np.testing.assert_array_equal(single.coef_, exact.coef_)
 
 
+def test_a_null_eigenvalue_left_by_float32_rounding_counts_as_zero():
+    """Centring puts the constant vector in the Gram matrix's null space; a float32 decomposition gives it
+    about eps32 * l_max instead of 0, which must not weigh on the LOO errors of the trusted penalties."""
+    from liquid.readout import TRUSTED_PENALTY, _dual_errors
+
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((200, 600))
+    X -= X.mean(axis=0)
+    Yc = X @ rng.standard_normal((600, 1)) + 1e-6 * rng.standard_normal((200, 1))
+    Yc -= Yc.mean(axis=0)
+    eigenvalues, Q = np.linalg.eigh(X @ X.T)
+    resolution = TRUSTED_PENALTY * np.finfo(np.float32).eps * eigenvalues[-1]
+    alphas = np.logspace(-2, 1, 4)  # all trusted
+    assert alphas[0] > resolution
+    exact = _dual_errors(np.where(np.arange(200) == 0, 0.0, eigenvalues), Q, Yc, alphas)[2]
+    rounded = np.where(np.arange(200) == 0, np.finfo(np.float32).eps * eigenvalues[-1], eigenvalues)
+    np.testing.assert_allclose(_dual_errors(rounded, Q, Yc, alphas, resolution)[2], exact, rtol=1e-12)
+    misread = _dual_errors(rounded, Q, Yc, alphas)[2][0]  # as a true eigenvalue: the error is off by a factor
+    assert not 0.5 < misread / exact[0] < 2
+
+
 def test_float32_gram_rounding_bounds_its_error():
     """The rounding ``_centred_gram`` measures on its probe rows bounds the float32 Gram matrix's error."""
     from liquid.readout import _centred_gram
