@@ -473,7 +473,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         self._check_feature_memory(self.extractors_, len(sequences) * len(self.time_scales_))
         n_samples, n_scales, n = len(sequences), len(self.time_scales_), self.reservoir_.n_neurons
         views = [coarsen(seq, block) for seq in sequences for block, _ in self.time_scale_views_]
-        steps = np.tile([steps for _, steps in self.time_scale_views_], n_samples).astype(np.int64)
+        steps = np.tile([view_steps for _, view_steps in self.time_scale_views_], n_samples).astype(np.int64)
         widths = [extractor.n_columns() * n for extractor in self.extractors_]
         # Row i * n_scales + k: sample i at scale k. Every column is written below, the counts and states
         # by the kernel's threads, which thereby also map the fresh memory in parallel.
