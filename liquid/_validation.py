@@ -38,6 +38,30 @@ def check_magnitude(arr: np.ndarray, name: str) -> None:
         )
 
 
+def check_given(X, name: str = "X") -> None:
+    """TypeError for None, ValueError for an empty list: what ``check_array`` reports as NaN or 0 samples."""
+    if X is None:
+        raise TypeError(f"{name} is None; expected sequences: a list of (n_timesteps, n_channels) arrays, a 2-D "
+                        "array of univariate rows or a 3-D array")
+    if isinstance(X, (list, tuple)) and len(X) == 0:
+        raise ValueError(f"{name} is empty: it contains no sequences")
+
+
+def check_labels(y, name: str = "y") -> np.ndarray:
+    """Class labels as an array, refusing None and labels of mixed types (numbers and strings), which numpy
+    would turn silently into strings and scikit-learn reports as an 'unknown' label type."""
+    if y is None:
+        raise TypeError(f"{name} is None; expected one class label per sample")
+    values = np.asarray(y) if not isinstance(y, np.ndarray) or y.dtype != object else y
+    if values.dtype.kind in "OU" or isinstance(y, (list, tuple)):
+        items = list(y) if values.ndim == 1 else []
+        kinds = {"number" if isinstance(v, (Real, np.number)) and not isinstance(v, (bool, np.bool_))
+                 else type(v).__name__ for v in items}
+        if len(kinds) > 1:
+            raise TypeError(f"{name} mixes label types ({', '.join(sorted(kinds))}); use labels of one type")
+    return values
+
+
 def _as_sequence(x, index: int) -> np.ndarray:
     if isinstance(x, np.ndarray) and x.dtype.kind in "fiub" and x.ndim in (1, 2) and x.shape[0] > 0:
         return _numeric_sequence(x, index)  # fast path: check_array costs ~0.1 ms per call
@@ -88,9 +112,8 @@ def check_sequences(X) -> tuple[list[np.ndarray], bool]:
     is_2d_array : bool
         Whether X was a 2-D array (so ``n_features_in_`` is meaningful).
     """
+    check_given(X)
     is_list = isinstance(X, (list, tuple))
-    if is_list and len(X) == 0:
-        raise ValueError("X is empty: it contains no sequences")
     if is_list and any(np.ndim(x) > 0 for x in X):
         sequences = [_as_sequence(x, i) for i, x in enumerate(X)]
         is_2d = False

@@ -127,8 +127,7 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
             if not isinstance(value, Integral) or isinstance(value, bool) or value < 1:
                 raise ValueError(f"{name} must be a positive integer, got {value!r}")
         check_number("verbose", self.verbose, 0, integer=True)
-        if not isinstance(self.washout, Integral) or self.washout < 0:
-            raise ValueError(f"washout must be a non-negative integer, got {self.washout!r}")
+        check_number("washout", self.washout, 0, integer=True)
         if not (isinstance(self.contamination, Real) and 0.0 < self.contamination < 0.5):
             raise ValueError(f"contamination must be in (0, 0.5), got {self.contamination!r}")
         if self.threshold is not None and not (isinstance(self.threshold, Real) and np.isfinite(self.threshold)):
@@ -165,6 +164,9 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
                 f"(washout {self.washout} + horizon {self.horizon} + 100)"
             )
         liquid.set_params(trim_padding=False).fit([series])  # a stream: read whole, as it is streamed below
+        # Scoring reads these fitted copies: set_params after fit must not change the scores without a refit.
+        self.method_, self.horizon_, self.smoothing_, self.washout_ = (self.method, self.horizon, self.smoothing,
+                                                                       self.washout)
         first = self.washout
         split = first + int((series.shape[0] - first - self.horizon) * (1 - CALIBRATION_FRACTION))
         n_fit = split - first
@@ -196,10 +198,10 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
     def _raw_anomaly(self, series: np.ndarray) -> np.ndarray:
         """Smoothed raw anomaly per timestep (0 during the washout)."""
         raw = np.zeros(series.shape[0])
-        h = self.horizon
+        h = self.horizon_
         for start, states in self._states(self.liquid_, series):
             stop = start + states.shape[0]
-            if self.method == "prediction":
+            if self.method_ == "prediction":
                 predicted = self.model_.predict(states).reshape(states.shape[0], -1)
                 # The prediction made at t is checked against the input at t + h.
                 targets = np.arange(start + h, min(stop + h, series.shape[0]))
@@ -207,8 +209,8 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
                 raw[targets] = np.mean(error**2, axis=1)
             else:
                 raw[start:stop] = self.model_.mahalanobis(states)
-        raw[: self.washout + (h if self.method == "prediction" else 0)] = 0.0
-        kernel = np.ones(self.smoothing) / self.smoothing
+        raw[: self.washout_ + (h if self.method_ == "prediction" else 0)] = 0.0
+        kernel = np.ones(self.smoothing_) / self.smoothing_
         return np.convolve(raw, kernel)[: raw.shape[0]]
 
     def _normalise(self, raw: np.ndarray) -> np.ndarray:
@@ -226,7 +228,7 @@ class LSMAnomalyDetector(OutlierMixin, BaseEstimator):
         """Normality score per timestep of the series ``X`` (lower = more anomalous); 0 in the washout."""
         series = self._check_series(X)
         scores = self._normalise(self._raw_anomaly(series))
-        scores[: self.washout + self.horizon] = 0.0
+        scores[: self.washout_ + self.horizon_] = 0.0
         return scores
 
     def decision_function(self, X) -> np.ndarray:

@@ -90,9 +90,22 @@ class _Encoder(TransformerMixin, BaseEstimator):
     def n_output_channels(self, n_channels: int) -> int:
         return n_channels
 
-    def encode(self, sequence: np.ndarray) -> np.ndarray:
-        """Encode one whole (validated) sequence."""
-        return self.encode_chunk(sequence, self.new_stream_state())
+    def encode(self, sequence) -> np.ndarray:
+        """Encode one whole sequence, (n_frames, n_channels) or (n_frames,).
+
+        ValueError for input the statistics cannot hold (NaN, infinity, magnitudes
+        beyond ``MAX_ABS_VALUE``) and for a drive that would not be finite (input
+        far outside the training range).
+        """
+        if sequence is None or np.ndim(sequence) not in (1, 2):
+            raise ValueError(f"encode takes one sequence, (n_frames,) or (n_frames, n_channels); got "
+                             f"{'None' if sequence is None else f'{np.ndim(sequence)}-D input'}")
+        (sequence,), _ = check_sequences([sequence])
+        drive = self.encode_chunk(sequence, self.new_stream_state())
+        if not np.isfinite(drive).all():
+            raise ValueError(f"{type(self).__name__} gives a non-finite drive for this sequence: its values lie far "
+                             "outside the range the encoder was fitted on; rescale the data")
+        return drive
 
     def new_stream_state(self) -> dict:
         """State carried between :meth:`encode_chunk` calls (stateless encoders: empty)."""

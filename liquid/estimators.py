@@ -17,7 +17,7 @@ from sklearn.utils.validation import check_is_fitted, column_or_1d
 
 from ._limits import MAX_DELAY_STEPS, MAX_STEPS_PER_FRAME, MAX_WEIGHT_MV, check_memory, ms_to_steps
 from ._progress import Progress
-from ._validation import check_number, check_sequences
+from ._validation import check_given, check_labels, check_number, check_sequences
 from .encoders import ENCODERS
 from .features import EXTRACTORS, trace_tau
 from .kernels import MODE_CURRENT
@@ -347,6 +347,14 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             )
         return sequences
 
+    def _check_series(self, x, method: str) -> np.ndarray:
+        """One series for the streaming methods: (n_timesteps,) or (n_timesteps, n_channels)."""
+        if x is None or np.ndim(x) not in (1, 2):
+            raise ValueError(f"{method} takes one series, (n_timesteps,) or (n_timesteps, n_channels); got "
+                             f"{'None' if x is None else f'{np.ndim(x)}-D input'}")
+        (sequence,) = self._check_input([x])
+        return sequence
+
     # -- fitting and simulation ------------------------------------------------------
     def fit(self, X, y=None):
         """Build the liquid for X's channels and measure its activity on X.
@@ -591,7 +599,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
             every timestep.
         """
         check_is_fitted(self, "reservoir_")
-        (sequence,) = self._check_input([x])
+        sequence = self._check_series(x, "partial_transform")
         if getattr(self, "stream_state_", None) is None:
             self.reset_state()
         return self._stream_chunk(sequence, self.stream_state_)
@@ -621,7 +629,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self, "reservoir_")
         check_number("chunk_size", chunk_size, 1, integer=True)
-        (sequence,) = self._check_input([x])
+        sequence = self._check_series(x, "iter_states")
         stream = self._new_stream()
         for start in range(0, sequence.shape[0], chunk_size):
             yield start, self._stream_chunk(sequence[start : start + chunk_size], stream, voltage)
@@ -659,7 +667,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         traces : array (n_steps, len(trace_neurons))
         """
         check_is_fitted(self, "reservoir_")
-        (sequence,) = self._check_input([x])
+        sequence = self._check_series(x, "raster")
         return self.reservoir_.record(
             self.encoder_.encode(sequence), self.encoder_.mode, self._sample_seeds([sequence])[0], trace_neurons
         )
@@ -866,7 +874,8 @@ class LSMClassifier(ClassifierMixin, _LiquidReadout):
     def fit(self, X, y):
         """Build the liquid, simulate X and train the readout on its features and y."""
         _check_y_given(self, y)
-        y = column_or_1d(y, warn=True)
+        check_given(X)
+        y = column_or_1d(check_labels(y), warn=True)
         check_classification_targets(y)
         self._fit_readout(X, y)
         self.classes_ = self.readout_.classes_
@@ -901,6 +910,7 @@ class LSMRegressor(RegressorMixin, _LiquidReadout):
         ``y`` may be 1-D or 2-D (n_samples, n_targets) for multi-output regression.
         """
         _check_y_given(self, y)
+        check_given(X)
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y")
         return self._fit_readout(X, y)
 

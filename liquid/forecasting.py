@@ -6,8 +6,14 @@ import copy
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._limits import check_memory
 from ._validation import check_number
 from .sequence import LSMSequenceRegressor, as_series_list
+
+
+#: Most steps one :meth:`LSMForecaster.forecast` call generates (origins x n_steps): each is a simulation of
+#: its own (a Python call, about 0.4 ms), so this bounds a call to minutes.
+MAX_GENERATED_STEPS = 1_000_000
 
 
 class LSMForecaster(LSMSequenceRegressor):
@@ -95,13 +101,22 @@ class LSMForecaster(LSMSequenceRegressor):
             raise ValueError(f"free-running forecasts feed predictions back one step at a time: fit with horizon=1 "
                              f"(this forecaster has horizon={self.horizon})")
         check_number("n_steps", n_steps, 1, integer=True)
-        (series,), _ = self._check_series([y])
+        series_list, single = self._check_series(y)
+        if not single:
+            raise ValueError("forecast runs from one series at a time: pass one series (n_timesteps[, n_channels]), "
+                             "not a list of series")
+        series = series_list[0]
         single_origin = origins is None
         origins = np.array([series.shape[0] - 1] if origins is None else origins)
         if origins.ndim != 1 or origins.dtype.kind not in "iu" or origins.size == 0:
             raise ValueError(f"origins must be a 1-D array of timestep indices, got {origins!r}")
         if origins.min() < 0 or origins.max() >= series.shape[0] or np.any(np.diff(origins) <= 0):
             raise ValueError(f"origins must be increasing indices in [0, {series.shape[0]})")
+        generated = origins.size * n_steps
+        if generated > MAX_GENERATED_STEPS:
+            raise ValueError(f"{origins.size} origin(s) x n_steps={n_steps} would generate {generated:,} steps, one "
+                             f"simulation each; at most {MAX_GENERATED_STEPS:,} are supported in one call")
+        check_memory(f"forecasts of {generated:,} steps", 8.0 * generated * series.shape[1])
         out = np.empty((origins.size, n_steps, series.shape[1]))
         stream = self._new_stream()
         position = 0

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score
 
+from .nab import as_times, in_time_order, window_indices
+
 
 def load_windows(path: str | os.PathLike, series: str) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     """Anomaly windows of one series from a NAB-style JSON file ``{"dir/file.csv": [[start, end], ...]}``.
@@ -27,11 +29,10 @@ def load_windows(path: str | os.PathLike, series: str) -> list[tuple[pd.Timestam
 
 
 def window_labels(timestamps, windows) -> np.ndarray:
-    """Boolean per point: inside one of the windows (inclusive)."""
-    times = pd.to_datetime(pd.Series(timestamps)).to_numpy()
-    inside = np.zeros(len(times), dtype=bool)
-    for start, end in windows:
-        inside |= (times >= np.datetime64(start)) & (times <= np.datetime64(end))
+    """Boolean per point: inside one of the windows (inclusive; validated as in :func:`liquid.nab.window_indices`)."""
+    inside = np.zeros(as_times(timestamps).shape[0], dtype=bool)
+    for first, last in window_indices(timestamps, windows):
+        inside[first : last + 1] = True
     return inside
 
 
@@ -49,19 +50,19 @@ def window_scores(flags, timestamps, windows) -> dict[str, float]:
     every run of consecutive flagged points entirely outside the windows is
     one false alarm. Precision = detected / (detected + false alarms),
     recall = detected / windows, F1 their harmonic mean. With no windows and
-    no false alarms, precision, recall and F1 are 1.
+    no false alarms, precision, recall and F1 are 1. ``flags`` are booleans
+    (as :func:`liquid.nab.as_detections` takes them), ``windows`` as in
+    :func:`liquid.nab.window_indices`; rows out of time order are scored in
+    time order.
     """
-    flags = np.asarray(flags, dtype=bool)
-    times = pd.to_datetime(pd.Series(timestamps)).to_numpy()
-    if flags.shape[0] != times.shape[0]:
-        raise ValueError(f"{flags.shape[0]} flags for {times.shape[0]} timestamps")
-    inside_any = window_labels(times, windows)
-    detected = sum(
-        bool(np.any(flags & (times >= np.datetime64(start)) & (times <= np.datetime64(end))))
-        for start, end in windows
-    )
+    times, flags = in_time_order(timestamps, flags)
+    spans = window_indices(times, windows)
+    inside_any = np.zeros(flags.shape[0], dtype=bool)
+    for first, last in spans:
+        inside_any[first : last + 1] = True
+    detected = sum(bool(flags[first : last + 1].any()) for first, last in spans)
     false_alarms = sum(1 for first, last in _events(flags) if not inside_any[first : last + 1].any())
-    n_windows = len(windows)
+    n_windows = len(spans)
     precision = detected / (detected + false_alarms) if detected + false_alarms else float(n_windows == 0)
     recall = detected / n_windows if n_windows else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -72,8 +73,14 @@ def window_scores(flags, timestamps, windows) -> dict[str, float]:
 def point_auc_pr(scores, timestamps, windows) -> float:
     """Area under the precision-recall curve of per-point anomaly scores (higher = more anomalous)
     against "inside a window" labels (average precision); NaN when no point is inside a window."""
-    labels = window_labels(timestamps, windows)
     scores = np.asarray(scores, dtype=float)
+    times = as_times(timestamps, ordered=False)
+    if scores.shape != times.shape or not np.isfinite(scores).all():
+        raise ValueError(f"scores must be {times.shape[0]} finite numbers, one per point; got shape {scores.shape}"
+                         + ("" if scores.shape != times.shape else " with NaN or infinity"))
+    order = np.argsort(times, kind="stable")
+    labels = window_labels(times[order], windows)
+    scores = scores[order]
     if not labels.any():
         return float("nan")
     return float(average_precision_score(labels, scores))

@@ -22,6 +22,8 @@ from math import exp, floor
 import numpy as np
 import pandas as pd
 
+from ._validation import check_number
+
 #: NAB's application profiles: (true-positive, false-negative, false-positive) weights.
 PROFILES = {
     "standard": (1.0, 1.0, 0.11),
@@ -47,15 +49,113 @@ def probation_length(n_points: int, percent: float = PROBATION_PERCENT) -> int:
     return int(min(floor(percent * n_points), percent * 5000))
 
 
+def as_times(timestamps, name: str = "timestamps", ordered: bool = True) -> np.ndarray:
+    """Timestamps as a 1-D array of numbers (float64) or datetimes (``datetime64[ns]``).
+
+    Numbers (e.g. epoch seconds or point indices) stay numbers: read as datetimes
+    they would be nanoseconds. ValueError unless non-empty, free of NaN / NaT and
+    non-decreasing (a series in time order: NAB's rewards depend on it).
+    """
+    if timestamps is None:
+        raise TypeError(f"{name} is None; expected one timestamp per point")
+    values = np.asarray(timestamps)
+    if values.ndim != 1 or values.shape[0] == 0:
+        raise ValueError(f"{name} must be a non-empty 1-D sequence, got shape {values.shape}")
+    if values.dtype.kind in "iuf":
+        times = values.astype(np.float64)
+        missing = ~np.isfinite(times)
+    elif values.dtype.kind == "b":
+        raise TypeError(f"{name} are booleans; expected datetimes or numbers")
+    else:
+        try:
+            times = pd.to_datetime(pd.Series(values)).to_numpy(dtype="datetime64[ns]")
+        except (ValueError, TypeError, OverflowError) as error:
+            raise ValueError(f"{name} cannot be read as datetimes: {error}") from None
+        missing = np.isnat(times)
+    if missing.any():
+        raise ValueError(f"{name}[{int(np.argmax(missing))}] is missing (NaN / NaT); every point needs a time")
+    backwards = np.flatnonzero(times[1:] < times[:-1])
+    if ordered and backwards.size:
+        k = int(backwards[0]) + 1
+        raise ValueError(f"{name} must be in time order: point {k} ({values[k]!r}) comes before point {k - 1} "
+                         f"({values[k - 1]!r}); sort the series by time")
+    return times
+
+
+def in_time_order(timestamps, detections) -> tuple[np.ndarray, np.ndarray]:
+    """Timestamps (:func:`as_times`, order not required) and boolean detections (:func:`as_detections`),
+    both sorted by time (stable: points with equal times keep their order). A series' rows may come out
+    of order (one of NAB's own files has a point 55 min early); its score must not depend on that."""
+    times = as_times(timestamps, ordered=False)
+    detections = as_detections(detections, times.shape[0])
+    order = np.argsort(times, kind="stable")
+    return times[order], detections[order]
+
+
+def _as_bound(value, times: np.ndarray, what: str):
+    """A window bound in the units of ``times`` (a number for numeric timestamps, else a datetime)."""
+    if times.dtype.kind == "f":
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{what} is {value!r}; the timestamps are numbers, so window bounds must be numbers")
+        bound = float(value)
+        if not np.isfinite(bound):
+            raise ValueError(f"{what} is {value!r}; window bounds must be finite")
+        return bound
+    try:
+        bound = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError) as error:
+        raise ValueError(f"{what} ({value!r}) is not a datetime: {error}") from None
+    if pd.isna(bound):
+        raise ValueError(f"{what} is missing (NaT)")
+    return np.datetime64(bound.as_unit("ns"))
+
+
 def window_indices(timestamps, windows) -> list[tuple[int, int]]:
-    """Windows ``[(start, end), ...]`` (timestamps, inclusive) as (first, last) point indices."""
-    times = pd.to_datetime(pd.Series(timestamps)).to_numpy()
+    """Windows ``[(start, end), ...]`` (timestamps, inclusive) as (first, last) point indices, in window order.
+
+    ``timestamps`` as in :func:`as_times`. ValueError for a window that ends
+    before it starts or that holds none of the points (a window partly outside
+    the data keeps its points inside).
+    """
+    times = as_times(timestamps)
+    if windows is None:
+        raise TypeError("windows is None; expected a list of (start, end) pairs ([] for none)")
     spans = []
-    for start, end in windows:
-        inside = np.flatnonzero((times >= np.datetime64(pd.Timestamp(start))) & (times <= np.datetime64(pd.Timestamp(end))))
-        if inside.size:
-            spans.append((int(inside[0]), int(inside[-1])))
+    for k, window in enumerate(windows):
+        if np.ndim(window) != 1 or len(window) != 2:
+            raise ValueError(f"window {k} is {window!r}; expected a (start, end) pair")
+        start = _as_bound(window[0], times, f"window {k}'s start")
+        end = _as_bound(window[1], times, f"window {k}'s end")
+        if end < start:
+            raise ValueError(f"window {k} ends ({window[1]!r}) before it starts ({window[0]!r})")
+        first, stop = np.searchsorted(times, start, side="left"), np.searchsorted(times, end, side="right")
+        if stop <= first:
+            raise ValueError(f"window {k} ({window[0]!r} to {window[1]!r}) holds none of the series' points, "
+                             f"which run from {times[0]} to {times[-1]}")
+        spans.append((int(first), int(stop) - 1))
     return spans
+
+
+def as_detections(detections, n_points: int) -> np.ndarray:
+    """Boolean detections of ``n_points`` points; booleans, or numbers that are all 0 or 1.
+
+    Anomaly scores are refused: a threshold turns them into detections (``scores >= threshold``).
+    """
+    if detections is None:
+        raise TypeError("detections is None; expected one boolean per point")
+    values = np.asarray(detections)
+    if values.ndim != 1 or values.shape[0] != n_points:
+        raise ValueError(f"detections have shape {values.shape}; expected one per point ({n_points},)")
+    if values.dtype.kind == "b":
+        return values
+    if values.dtype.kind not in "iuf":
+        raise TypeError(f"detections must be booleans, got dtype {values.dtype}")
+    if np.isnan(values).any() if values.dtype.kind == "f" else False:
+        raise ValueError("detections contain NaN; expected True / False at every point")
+    if not np.isin(values, (0, 1)).all():
+        raise ValueError("detections must be booleans (or 0 / 1), but hold other values: anomaly scores? "
+                         "Threshold them first (scores >= threshold)")
+    return values.astype(bool)
 
 
 @dataclass
@@ -78,9 +178,13 @@ def nab_score(detections, timestamps, windows, profile: str = "standard",
     ----------
     detections : array of bool (n_points,)
         Whether the detector fired at each point (e.g. ``scores >= threshold``).
-    timestamps : array-like of datetimes (n_points,)
+    timestamps : array-like of datetimes or numbers (n_points,)
+        Rows out of time order are scored in time order, with their detections.
     windows : list of (start, end) timestamps
+        Disjoint, each holding at least one point.
     profile : {"standard", "reward_low_FP_rate", "reward_low_FN_rate"}
+    probation_percent : float in [0, 1]
+        Share of the series (at most ``probation_percent * 5000`` points) not scored.
 
     Returns
     -------
@@ -89,13 +193,16 @@ def nab_score(detections, timestamps, windows, profile: str = "standard",
         ``perfect_score`` are the same series' raw scores of the null and
         perfect detectors, for :func:`normalised_score`.
     """
-    if profile not in PROFILES:
+    if not isinstance(profile, str) or profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {sorted(PROFILES)}")
+    check_number("probation_percent", probation_percent, 0.0, high=1.0)
     tp_weight, fn_weight, fp_weight = PROFILES[profile]
-    detections = np.asarray(detections, dtype=bool)
-    if detections.ndim != 1 or detections.shape[0] != len(timestamps):
-        raise ValueError(f"{detections.shape} detections for {len(timestamps)} timestamps")
-    spans = window_indices(timestamps, windows)
+    times, detections = in_time_order(timestamps, detections)
+    spans = sorted(window_indices(times, windows))
+    for (_, last), (first, _) in zip(spans[:-1], spans[1:]):
+        if first <= last:
+            raise ValueError(f"windows overlap (points {first}-{last}): NAB counts each window once, so they must "
+                             "be disjoint")
     probation = probation_length(detections.shape[0], probation_percent)
     window_of = np.full(detections.shape[0], -1)
     for w, (first, last) in enumerate(spans):

@@ -195,6 +195,8 @@ class OnlineAnomalyDetector(BaseEstimator):
         Each point is scored before the detector learns from it (``learn=False``:
         score without learning anything, e.g. data known to be abnormal).
         """
+        if not isinstance(learn, (bool, np.bool_)):
+            raise TypeError(f"learn must be True or False, got {learn!r}")
         series = self._check_stream(X)
         return self._score_states(self._states(series), learn)
 

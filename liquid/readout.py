@@ -72,6 +72,8 @@ same test accuracy.
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from joblib import cpu_count
 from scipy.linalg import blas, cho_factor, cho_solve, eigh, qr
@@ -81,7 +83,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._threads import thread_pool
-from ._validation import check_number
+from ._limits import check_memory
+from ._validation import check_labels, check_magnitude, check_number
 from .readout_kernels import column_moments, sparse_sign_sketch
 
 #: Penalties searched by default (also by the estimators' default readouts): 1e-3 ... 1e4.
@@ -113,7 +116,9 @@ def _check_scaled_columns(scaled_columns, n_features: int) -> np.ndarray:
     if scaled_columns is None:
         return mask
     indices = np.asarray(scaled_columns).ravel()
-    if indices.size and (indices.dtype.kind not in "iu" or indices.min() < 0 or indices.max() >= n_features):
+    if indices.size == 0:
+        return mask
+    if (indices.dtype.kind not in "iu" or indices.min() < 0 or indices.max() >= n_features):
         raise ValueError(f"scaled_columns must be indices of X's {n_features} columns, got {scaled_columns!r}")
     mask[indices] = True
     return mask
@@ -144,6 +149,7 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
     n, p = X.shape[0], int(np.count_nonzero(varying))
     low_rank = min(n, p) > LOW_RANK_ABOVE
     column_weights = np.ones(X.shape[1]) if std_power == 0.0 else _std_weights(x_std, varying, std_power)
+    column_weights = _bounded_spread(x_std, varying, column_weights)
     plain = varying & ~scaled
     scale = float(scales[0])
     if n <= p and not low_rank:
@@ -242,6 +248,32 @@ def _std_weights(std: np.ndarray, varying: np.ndarray, std_power: float) -> np.n
     usable = std > max(MIN_RELATIVE_STD * std.max(initial=0.0), np.finfo(np.float64).tiny)
     weights = np.where(varying, 0.0, 1.0)
     weights[usable] = std[usable] ** -std_power
+    return weights
+
+
+#: Widest spread of a varying column, relative to the median varying column's (after ``std_power``): the
+#: Gram matrix holds about 16 digits, and a column 1e20 times wider than the rest leaves none of theirs
+#: (predictions off by 1e13 on targets of spread 3). Wider columns are scaled down to this bound.
+MAX_COLUMN_SPREAD = 1e6
+
+
+def _bounded_spread(std: np.ndarray, varying: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Column weights with the varying columns' weighted spreads capped at ``MAX_COLUMN_SPREAD`` times their
+    median (a heavier penalty on the capped columns' weights), with a warning when any is capped."""
+    spread = std * weights
+    usable = varying & (spread > 0)
+    if not usable.any():
+        return weights
+    limit = MAX_COLUMN_SPREAD * np.median(spread[usable])
+    wide = usable & (spread > limit)
+    if not wide.any():
+        return weights
+    warnings.warn(f"{np.count_nonzero(wide)} column(s) of X (the first: {np.flatnonzero(wide)[0]}) spread over "
+                  f"more than {MAX_COLUMN_SPREAD:g} times the median column's; they are scaled down to that bound "
+                  "(their weights are penalised more) so that the other columns are not lost to rounding. "
+                  "Standardise X to choose the columns' scales yourself", UserWarning, stacklevel=4)
+    weights = weights.copy()
+    weights[wide] *= limit / spread[wide]
     return weights
 
 
@@ -554,11 +586,26 @@ class _GramRidgeCV(BaseEstimator):
             rows = np.linspace(0, X.shape[0] - 1, SCALE_CHOICE_ROWS).astype(int)
         self.coef_, self.intercept_, self.alpha_, self.column_scale_, self.loo_errors_ = loo_ridge(
             X, Y, alphas, scaled, scales, rows, float(self.std_power))
+        if not (np.isfinite(self.coef_).all() and np.isfinite(self.intercept_).all()):
+            raise ValueError("the ridge solution is not finite: X is too ill-conditioned to solve; standardise it")
+
+    def _validated(self, X, y=None, **kwargs):
+        """``validate_data`` with what it lets through refused: None, values beyond ``MAX_ABS_VALUE``, and a
+        float64 copy of a large matrix of another dtype that the machine cannot hold."""
+        if X is None:
+            raise TypeError("X is None; expected a 2-D array of features (n_samples, n_features)")
+        if isinstance(X, np.ndarray) and X.dtype != np.float64:
+            check_memory(f"a float64 copy of X ({X.dtype}, shape {X.shape})", 8.0 * X.size)
+        if y is None:
+            X = validate_data(self, X, reset=False, dtype=np.float64)
+        else:
+            X, y = validate_data(self, X, y, dtype=np.float64, **kwargs)
+        check_magnitude(X, "X")
+        return X if y is None else (X, y)
 
     def _linear(self, X) -> np.ndarray:
         check_is_fitted(self, "coef_")
-        X = validate_data(self, X, reset=False, dtype=np.float64)
-        return X @ self.coef_ + self.intercept_
+        return self._validated(X) @ self.coef_ + self.intercept_
 
 
 class GramRidgeCV(RegressorMixin, _GramRidgeCV):
@@ -604,7 +651,7 @@ class GramRidgeCV(RegressorMixin, _GramRidgeCV):
         return tags
 
     def fit(self, X, y):
-        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+        X, y = self._validated(X, y, multi_output=True, y_numeric=True)
         self._single_target = y.ndim == 1
         self._solve(X, y.reshape(len(y), -1).astype(np.float64))
         if self._single_target:
@@ -641,7 +688,7 @@ class GramRidgeClassifierCV(ClassifierMixin, _GramRidgeCV):
     """
 
     def fit(self, X, y):
-        X, y = validate_data(self, X, y, dtype=np.float64)
+        X, y = self._validated(X, check_labels(y))
         check_classification_targets(y)
         binarizer = LabelBinarizer(neg_label=-1, pos_label=1)
         Y = binarizer.fit_transform(y).astype(np.float64)

@@ -18,8 +18,9 @@ from sklearn.utils import check_array
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted
 
+from ._limits import check_memory
 from ._progress import Progress
-from ._validation import check_magnitude, check_number
+from ._validation import check_labels, check_magnitude, check_number
 from .estimators import LiquidStateMachine, liquid_from_param
 from .neurons import MultiscaleLIF
 from .streaming_ridge import StreamingRidge
@@ -50,6 +51,8 @@ def as_series_list(X, name: str = "X") -> tuple[list[np.ndarray], bool]:
 
     Returns the list and whether a single series was given.
     """
+    if X is None:
+        raise TypeError(f"{name} is None; expected a series (n_timesteps[, n_channels]) or a list of them")
     if isinstance(X, (list, tuple)) and len(X) == 0:
         raise ValueError(f"{name} is empty: it contains no series")
     # A plain list of numbers is one series, not a list of one-point series.
@@ -109,7 +112,7 @@ class _TimestepReadout(BaseEstimator):
         check_number("chunk_size", self.chunk_size, 1, integer=True)
         check_number("verbose", self.verbose, 0, integer=True)
         if self.alpha is not None:
-            check_number("alpha", self.alpha, 0.0)
+            check_number("alpha", self.alpha, 0.0, low_inclusive=False)
         for name in ("include_input", "voltage"):
             if not isinstance(getattr(self, name), (bool, np.bool_)):
                 raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}")
@@ -127,6 +130,17 @@ class _TimestepReadout(BaseEstimator):
         scale = np.concatenate(series).std(axis=0)
         self.input_scale_ = np.where(scale > 1e-12, scale, 1.0)
         self.input_mean_ = np.concatenate(series).mean(axis=0)
+        self._check_readout_memory(sum(s.shape[0] for s in series))
+
+    def _check_readout_memory(self, n_timesteps: int) -> None:
+        """Refuse (MemoryError) a readout the machine cannot hold, before any timestep is streamed: the
+        features of a chunk (a few copies while they are filtered), and the streaming ridge's Gram matrices
+        (or, with a ``readout`` of the user's, every training row)."""
+        n = self.n_features_out()
+        chunk = 4.0 * min(self.chunk_size, n_timesteps) * n
+        held = float(n_timesteps) * n if self.readout is not None else 3.0 * (n + 1) ** 2
+        check_memory(f"{type(self).__name__}'s readout on {n} features per timestep "
+                     f"({len(self.readout_taus)} readout_taus)", 8.0 * (chunk + held))
 
     def _check_series(self, X) -> tuple[list[np.ndarray], bool]:
         check_is_fitted(self, "liquid_")
@@ -326,16 +340,22 @@ class LSMSequenceClassifier(ClassifierMixin, _TimestepReadout):
         self._validate_params()
         liquid = self._make_liquid()
         series, single = as_series_list(X)
-        labels = [np.asarray(y)] if single else [np.asarray(item) for item in y]
+        labels = [check_labels(y)] if single else [check_labels(item, f"y[{i}]") for i, item in enumerate(y)]
         if len(labels) != len(series):
             raise ValueError(f"X holds {len(series)} series but y holds {len(labels)}; give one label series each")
         for i, (s, lab) in enumerate(zip(series, labels)):
             if lab.ndim != 1 or lab.shape[0] != s.shape[0]:
                 raise ValueError(f"series {i} has {s.shape[0]} timesteps but its labels have shape {lab.shape}")
             check_classification_targets(lab)
+        check_labels(np.concatenate(labels))
         self.classes_ = np.unique(np.concatenate(labels))
         if self.classes_.shape[0] < 2:
             raise ValueError(f"y has a single class ({self.classes_[0]!r}); per-timestep labels need at least two")
+        trained = np.unique(np.concatenate([lab[self.washout:] for lab in labels]))
+        if trained.shape[0] < 2:
+            raise ValueError(f"after the washout ({self.washout} timesteps of each series), y has "
+                             f"{'no timestep' if trained.size == 0 else f'a single class ({trained[0]})'} to train "
+                             "on; shorten the washout")
         self._fit_liquid(liquid, series)
         one_hot = [np.where(lab[:, None] == self.classes_[None, :], 1.0, -1.0) for lab in labels]
         self._fit_readout(series, one_hot)

@@ -13,6 +13,7 @@ import numpy as np
 from scipy.linalg import cho_factor, cho_solve
 
 from ._limits import check_memory
+from ._validation import check_number
 
 #: Penalties searched, relative to the mean diagonal of the Gram matrix (features of any scale).
 RELATIVE_ALPHAS = np.logspace(-8, 1, 19)
@@ -104,7 +105,9 @@ class StreamingRidge:
         if self._gram is None or self._rows["fit"] < 2:
             raise ValueError("too few training rows to fit the readout (is the washout longer than the series?)")
         alpha = self.alpha
-        if alpha is None:
+        if alpha is not None:
+            check_number("alpha", alpha, 0.0, low_inclusive=False)
+        else:
             if self._rows["val"] == 0:
                 alpha = 1e-4
             else:

@@ -188,7 +188,7 @@ def test_fetch_fails_cleanly_on_bad_downloads(tmp_path, monkeypatch):
     not_zip.write_text("<html>not found</html>")
     with pytest.raises(ValueError, match="not a zip archive"):
         fetch_fsdd(home, url=not_zip.as_uri())
-    with pytest.raises(ConnectionError, match="cannot download"):
+    with pytest.raises(FileNotFoundError, match="names no file"):  # a local file name, not a network failure
         fetch_fsdd(home, url=(tmp_path / "missing.zip").as_uri())
     # A server that accepts the connection and never answers: the timeout ends the wait.
     server = socket.socket()
@@ -270,7 +270,7 @@ def test_fetch_uea_refuses_what_is_not_the_named_set(tmp_path):
     for bad in ("../etc", "", "a/b", 3):
         with pytest.raises(ValueError, match="not a UEA/UCR problem name"):
             fetch_uea(bad, home)
-    with pytest.raises(ConnectionError, match="by hand"):
+    with pytest.raises(FileNotFoundError, match="by hand"):
         fetch_uea("Tiny", home, url=(tmp_path / "missing.zip").as_uri())
     assert not (home / "uea" / "Tiny").exists() and not list((home / "uea").iterdir())  # no temporary folder left
 

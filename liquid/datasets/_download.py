@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 import urllib.error
+import urllib.parse
 import urllib.request
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -28,7 +29,12 @@ def content_sha256(files: Iterable[Path]) -> str:
 
 
 def download(url: str, archive: Path, *, max_bytes: int, what: str, manual_hint: str) -> None:
-    """Stream ``url`` to ``archive``; ConnectionError on network failure, ValueError past ``max_bytes``."""
+    """Stream ``url`` to ``archive``; ConnectionError on network failure, FileNotFoundError for a ``file://``
+    address that names no file, ValueError past ``max_bytes``."""
+    if url.lower().startswith("file:"):
+        local = Path(urllib.request.url2pathname(urllib.parse.urlparse(url).path))
+        if not local.is_file():
+            raise FileNotFoundError(f"{url} names no file ({local}). {manual_hint}")
     try:
         with urllib.request.urlopen(url, timeout=TIMEOUT_S) as response, open(archive, "wb") as out:
             received = 0
@@ -52,19 +58,44 @@ def check_sha256(path: Path, expected: str | None, url: str) -> str:
 def extract_members(
     archive: Path, staging: Path, url: str, *, wanted: Callable[[str], bool], max_member_bytes: int
 ) -> list[Path]:
-    """Stream the members whose base name ``wanted`` accepts into ``staging`` (flattened, bounded in size)."""
-    written = []
+    """Stream the members whose base name ``wanted`` accepts into ``staging`` (flattened, bounded in size).
+
+    ValueError for what is not a readable zip archive (corrupt data, an encrypted member or an unsupported
+    compression method, named) and for two wanted members of the same base name, whichever would win.
+    """
+    written: dict[str, str] = {}
     try:
         with zipfile.ZipFile(archive) as zf:
             for info in zf.infolist():
                 name = Path(info.filename).name
                 if info.is_dir() or not wanted(info.filename):
                     continue
+                if name in written:
+                    raise ValueError(f"{url} holds two members named {name} ({written[name]} and {info.filename}); "
+                                     "which one is meant is ambiguous")
                 if info.file_size > max_member_bytes:
                     raise ValueError(f"{url}: {info.filename} is {info.file_size} bytes, larger than expected")
-                with zf.open(info) as member, open(staging / name, "wb") as out:
-                    shutil.copyfileobj(member, out, 1 << 16)
-                written.append(staging / name)
+                try:
+                    with zf.open(info) as member, open(staging / name, "wb") as out:
+                        _copy_bounded(member, out, max_member_bytes, f"{url}: {info.filename}")
+                except (zlib.error, EOFError, zipfile.BadZipFile) as error:
+                    raise ValueError(f"{url}: member {info.filename} is corrupt ({error})") from None
+                except NotImplementedError as error:
+                    raise ValueError(f"{url}: member {info.filename} uses an unsupported compression ({error})") from None
+                except RuntimeError as error:  # zipfile's word for an encrypted member
+                    raise ValueError(f"{url}: member {info.filename} cannot be read ({error}); "
+                                     "encrypted archives are not supported") from None
+                written[name] = info.filename
     except zipfile.BadZipFile:
         raise ValueError(f"{url} is not a zip archive") from None
-    return written
+    return [staging / name for name in written]
+
+
+def _copy_bounded(source, out, max_bytes: int, what: str) -> None:
+    """Copy ``source`` to ``out`` and refuse more than ``max_bytes``: a member's declared size can lie."""
+    copied = 0
+    for block in iter(lambda: source.read(1 << 16), b""):
+        copied += len(block)
+        if copied > max_bytes:
+            raise ValueError(f"{what} is larger than {max_bytes} bytes, larger than expected")
+        out.write(block)

@@ -110,6 +110,11 @@ def _check_numeric(frame: pd.DataFrame, column: str) -> None:
                 f"value column {column!r} is not numeric: row {row} holds {frame[column].iloc[row]!r}; "
                 "fix the cell or leave the column out (value columns)"
             )
+    infinite = np.isinf(pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float))
+    if infinite.any():
+        row = int(np.flatnonzero(infinite)[0])
+        raise ValueError(f"value column {column!r} holds {frame[column].iloc[row]} at row {row}: values must be "
+                         "finite; fix the cell or leave the column out (value columns)")
 
 
 def _sortable_time(frame: pd.DataFrame, time: str) -> pd.Series:

@@ -50,4 +50,8 @@ def read_timeseries_csv(
     if values.isna().any().any():
         row = int(np.flatnonzero(values.isna().any(axis=1).to_numpy())[0])
         raise ValueError(f"{path.name}: missing or non-numeric value at row {row + 1}; fill or drop it first")
+    infinite = ~np.isfinite(values.to_numpy(dtype=float)).all(axis=1)
+    if infinite.any():
+        row = int(np.flatnonzero(infinite)[0])
+        raise ValueError(f"{path.name}: infinite value at row {row + 1}; values must be finite")
     return pd.concat([timestamps.rename("timestamp"), values.astype(float)], axis=1)

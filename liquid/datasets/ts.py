@@ -14,11 +14,25 @@ import numpy as np
 from sklearn.utils import Bunch
 
 
+#: Longest line read (characters). The archive's longest samples are a few MB; a line is split into one
+#: Python string per value (about 30 bytes each for 2 characters of text), so this bounds a line's
+#: parse to about 1 GB of memory, whatever the file holds.
+MAX_LINE_CHARS = 32 * 2**20
+
 _MISSING = "missing or non-finite values ('?' or NaN) are not supported; impute or drop them first"
 
 
 class TsFormatError(ValueError):
     """A ``.ts`` file that cannot be read; the message names the file and line."""
+
+
+def _lines(handle, path: Path):
+    """Yield ``(line number, line)``, refusing a line longer than ``MAX_LINE_CHARS`` after reading at most that."""
+    for line_no, raw in enumerate(iter(lambda: handle.readline(MAX_LINE_CHARS + 1), ""), start=1):
+        if len(raw) > MAX_LINE_CHARS:
+            raise TsFormatError(f"{path}:{line_no}: the line is longer than {MAX_LINE_CHARS} characters; "
+                                "a sample this long is not supported")
+        yield line_no, raw
 
 
 def _header_flag(value: str, path: Path, line_no: int) -> bool:
@@ -60,55 +74,61 @@ def load_ts(path: str | os.PathLike) -> Bunch:
     in_data = False
     has_labels = False
     n_channels = None
-    with open(path, encoding="utf-8", errors="strict") as handle:
-        for line_no, raw in enumerate(handle, start=1):
-            line = raw.strip()
-            if not line:
-                continue
-            if not in_data:
-                if line.startswith("#"):
-                    comments.append(line[1:].strip())
+    try:
+        with open(path, encoding="utf-8", errors="strict") as handle:
+            for line_no, raw in _lines(handle, path):
+                line = raw.strip()
+                if not line:
                     continue
-                if not line.startswith("@"):
-                    raise TsFormatError(f"{path}:{line_no}: expected a header line (@...) before @data, got {line[:40]!r}")
-                key, _, value = line[1:].partition(" ")
-                key = key.lower()
-                if key == "data":
-                    in_data = True
-                    if _header_flag(header.get("timestamps", "false").split()[0], path, line_no):
-                        raise TsFormatError(f"{path}: series with timestamps are not supported")
-                    label_kind = header.get("classlabel") or header.get("targetlabel") or "false"
-                    has_labels = _header_flag(label_kind.split()[0], path, line_no)
-                else:
-                    header[key] = value.strip()
-                continue
-            parts = line.split(":")
-            channels = parts[:-1] if has_labels else parts
-            if has_labels:
-                labels.append(parts[-1].strip())
-            if n_channels is None:
-                n_channels = len(channels)
-            elif len(channels) != n_channels:
-                raise TsFormatError(
-                    f"{path}:{line_no}: sample has {len(channels)} channels, earlier samples have {n_channels}"
-                )
-            if any("?" in channel for channel in channels):
-                raise TsFormatError(f"{path}:{line_no}: {_MISSING}")
-            try:
-                values = [np.array(channel.split(","), dtype=np.float64) for channel in channels]
-            except ValueError:
-                raise TsFormatError(f"{path}:{line_no}: a value is not a number") from None
-            lengths = {v.shape[0] for v in values}
-            if len(lengths) != 1:
-                raise TsFormatError(f"{path}:{line_no}: channels of one sample have different lengths {sorted(lengths)}")
-            series = np.column_stack(values)
-            if not np.all(np.isfinite(series)):
-                raise TsFormatError(f"{path}:{line_no}: {_MISSING}")
-            X.append(series)
+                if not in_data:
+                    if line.startswith("#"):
+                        comments.append(line[1:].strip())
+                        continue
+                    if not line.startswith("@"):
+                        raise TsFormatError(f"{path}:{line_no}: expected a header line (@...) before @data, got {line[:40]!r}")
+                    key, _, value = line[1:].partition(" ")
+                    key = key.lower()
+                    if key == "data":
+                        in_data = True
+                        if _header_flag(header.get("timestamps", "false").split()[0], path, line_no):
+                            raise TsFormatError(f"{path}: series with timestamps are not supported")
+                        label_kind = header.get("classlabel") or header.get("targetlabel") or "false"
+                        has_labels = _header_flag(label_kind.split()[0], path, line_no)
+                    else:
+                        header[key] = value.strip()
+                    continue
+                parts = line.split(":")
+                channels = parts[:-1] if has_labels else parts
+                if has_labels:
+                    labels.append(parts[-1].strip())
+                if n_channels is None:
+                    n_channels = len(channels)
+                elif len(channels) != n_channels:
+                    raise TsFormatError(
+                        f"{path}:{line_no}: sample has {len(channels)} channels, earlier samples have {n_channels}"
+                    )
+                if any("?" in channel for channel in channels):
+                    raise TsFormatError(f"{path}:{line_no}: {_MISSING}")
+                try:
+                    values = [np.array(channel.split(","), dtype=np.float64) for channel in channels]
+                except ValueError:
+                    raise TsFormatError(f"{path}:{line_no}: a value is not a number") from None
+                lengths = {v.shape[0] for v in values}
+                if len(lengths) != 1:
+                    raise TsFormatError(f"{path}:{line_no}: channels of one sample have different lengths {sorted(lengths)}")
+                series = np.column_stack(values)
+                if not np.all(np.isfinite(series)):
+                    raise TsFormatError(f"{path}:{line_no}: {_MISSING}")
+                X.append(series)
+    except UnicodeDecodeError as error:
+        raise TsFormatError(f"{path}: not a UTF-8 text file ({error.reason} at byte {error.start}); "
+                            "is it a .ts file?") from None
     if not in_data:
         raise TsFormatError(f"{path}: no @data section")
     if not X:
         raise TsFormatError(f"{path}: the @data section is empty")
+    if "dimensions" in header and not header["dimensions"].isdigit():
+        raise TsFormatError(f"{path}: @dimensions must be a whole number, got {header['dimensions']!r}")
     if "dimensions" in header and int(header["dimensions"]) != n_channels:
         raise TsFormatError(f"{path}: header says @dimensions {header['dimensions']} but samples have {n_channels}")
     y = None

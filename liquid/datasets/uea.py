@@ -55,7 +55,7 @@ MAX_ARCHIVE_BYTES = 4 * 2**30
 MAX_MEMBER_BYTES = 4 * 2**30
 #: The manifest written beside a fetched set, checked every time the cached copy is used.
 MANIFEST = "SHA256SUMS"
-_PROBLEM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_PROBLEM_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]*")
 
 
 def _ts_files(folder: Path, name: str) -> list[Path]:
@@ -63,7 +63,16 @@ def _ts_files(folder: Path, name: str) -> list[Path]:
 
 
 def _check_manifest(folder: Path, name: str) -> None:
-    recorded = dict(line.split()[::-1] for line in (folder / MANIFEST).read_text().splitlines() if line.strip())
+    damaged = (f"the cached copy of {name} in {folder} is damaged ({MANIFEST} is unreadable); delete the folder and "
+               "fetch it again")
+    try:
+        lines = (folder / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        raise ValueError(damaged) from None
+    pairs = [line.split() for line in lines if line.strip()]
+    if any(len(pair) != 2 for pair in pairs):
+        raise ValueError(damaged)
+    recorded = {file_name: digest for digest, file_name in pairs}
     for file in _ts_files(folder, name):
         if not file.is_file() or recorded.get(file.name) != file_sha256(file):
             raise ValueError(
@@ -103,11 +112,14 @@ def fetch_uea(
     ------
     ConnectionError
         The download failed or stalled for ``liquid.datasets._download.TIMEOUT_S`` seconds.
+    FileNotFoundError
+        A ``file://`` address names no file.
     ValueError
-        Not a zip archive, no ``.ts`` pair for ``name`` in it, a file that does not parse,
-        a checksum mismatch, or a damaged cached copy.
+        Not a zip archive (or a corrupt, encrypted or unsupported one), no ``.ts`` pair for
+        ``name`` in it or two members of the same name, a file that does not parse, a checksum
+        mismatch, or a damaged cached copy.
     """
-    if not isinstance(name, str) or not _PROBLEM_NAME.match(name):
+    if not isinstance(name, str) or not _PROBLEM_NAME.fullmatch(name):
         raise ValueError(f"name={name!r} is not a UEA/UCR problem name (letters, digits, '_' or '-')")
     target = data_home(data_home_) / "uea" / name
     if (target / MANIFEST).is_file():
@@ -139,7 +151,13 @@ def fetch_uea(
         for file in _ts_files(staging, name):
             load_ts(file)  # a file that does not parse is refused here, not at the first load
         (staging / MANIFEST).write_text("".join(f"{file_sha256(f)}  {f.name}\n" for f in _ts_files(staging, name)))
-        if target.exists():
-            target.rmdir()  # empty, checked above
-        staging.rename(target)  # appears complete or not at all
+        try:
+            if target.exists():
+                target.rmdir()  # empty, checked above
+            staging.rename(target)  # appears complete or not at all
+        except OSError:
+            if not (target / MANIFEST).is_file():
+                raise
+            # Another process fetched the same set meanwhile: its copy is as good as ours, once checked.
+            _check_manifest(target, name)
     return target
