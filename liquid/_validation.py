@@ -51,7 +51,8 @@ def check_labels(y, name: str = "y") -> np.ndarray:
     """Class labels as an array, refusing None and labels of mixed types (numbers and strings), which numpy
     would turn silently into strings and scikit-learn reports as an 'unknown' label type."""
     if y is None:
-        raise TypeError(f"{name} is None; expected one class label per sample")
+        raise ValueError(f"a classifier requires y to be passed, but the target {name} is None: give one class "
+                         "label per sample")
     values = np.asarray(y) if not isinstance(y, np.ndarray) or y.dtype != object else y
     if values.dtype.kind in "OU" or isinstance(y, (list, tuple)):
         items = list(y) if values.ndim == 1 else []

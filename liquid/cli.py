@@ -18,7 +18,6 @@ import json
 import os
 import signal
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +27,8 @@ from joblib import parallel_config
 from sklearn.base import clone
 
 from . import __version__
+from .cli_config import CLIError, check_fits, check_grid_size, parse_grid, read_config
+from .cli_output import claim_output, release_output, save_results
 from .datasets.long import from_long_frame, read_table
 from .datasets.registry import BUILTIN
 from .encoders import ENCODERS
@@ -43,7 +44,6 @@ from .evaluation import (
 from .features import EXTRACTORS
 from .topology import TOPOLOGIES
 
-OUTPUT_SUFFIXES = (".csv", ".json", ".parquet")
 #: command-line option -> estimator parameter, for the model options
 MODEL_OPTIONS = {
     "n_neurons": "n_neurons",
@@ -57,10 +57,6 @@ MODEL_OPTIONS = {
     "dt": "dt",
     "readout": "readout",
 }
-
-
-class CLIError(Exception):
-    """A user error: printed as one line, exit code 2."""
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -217,60 +213,13 @@ def _load_npz(path: Path) -> tuple[list, np.ndarray]:
 
 
 # -- configuration ------------------------------------------------------------------------------
-def _read_config(path: Path) -> dict:
-    if not path.is_file():
-        raise CLIError(f"no such config file: {path}")
-    text = path.read_text(encoding="utf-8")
-    suffix = path.suffix.lower()
-    try:
-        if suffix == ".json":
-            config = json.loads(text)
-        elif suffix == ".toml":
-            try:
-                import tomllib
-            except ImportError:  # Python 3.10
-                import tomli as tomllib
-            config = tomllib.loads(text)
-        elif suffix in (".yaml", ".yml"):
-            try:
-                import yaml
-            except ImportError:
-                raise CLIError("reading YAML needs PyYAML: pip install pyyaml (or use .json / .toml)") from None
-            config = yaml.safe_load(text)
-        else:
-            raise CLIError(f"config file must be .json, .toml or .yaml, got {path.name!r}")
-    except CLIError:
-        raise
-    except Exception as error:  # each parser raises its own error type
-        raise CLIError(f"malformed config {path.name}: {error}".replace("\n", " ")) from None
-    if not isinstance(config, dict):
-        raise CLIError(f"malformed config {path.name}: expected a table of parameters at the top level")
-    return config
-
-
-def _parse_grid(items: list[str]) -> dict[str, list]:
-    grid = {}
-    for item in items:
-        name, sep, values = item.partition("=")
-        if not sep or not name or not values:
-            raise CLIError(f"--grid expects PARAM=V1,V2,..., got {item!r}")
-        grid[name.replace("-", "_")] = [_scalar(v) for v in values.split(",")]
-    return grid
-
-
-def _scalar(text: str):
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return text
-
-
 def _model_and_configs(args, task: str, parallel_tasks: bool):
-    config = _read_config(args.params) if args.params else {}
+    config = read_config(args.params) if args.params else {}
     grid = config.pop("grid", {})
     if not isinstance(grid, dict):
         raise CLIError("the config's 'grid' must be a table of {parameter: [values]}")
-    grid.update(_parse_grid(args.grid))
+    grid.update(parse_grid(args.grid))  # the command line's values of a parameter replace the file's
+    check_grid_size(grid)
     for option, param in MODEL_OPTIONS.items():
         value = getattr(args, option)
         if value is not None:
@@ -315,46 +264,6 @@ def _summary(results: pd.DataFrame, metrics: tuple[str, ...], labels: list[str])
             row[metric] = f"{group[metric].mean():.3f} ± {group[metric].std(ddof=0):.3f}"
         rows.append(row)
     return "\nmean ± std over folds:\n" + pd.DataFrame(rows).to_string(index=False)
-
-
-def _check_output(path: Path, force: bool) -> None:
-    """Fail before the run, not after it, when the results could not be saved."""
-    if path.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise CLIError(f"--output must end in .csv, .json or .parquet, got {path.name!r}")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise CLIError(f"--output folder {folder} does not exist")
-    if not os.access(folder, os.W_OK):
-        raise CLIError(f"--output folder {folder} is not writable")
-    if path.exists() and not force:
-        raise CLIError(f"--output {path} exists; pass --force to overwrite it")
-    if path.exists() and path.is_dir():
-        raise CLIError(f"--output {path} is a folder")
-
-
-def _save(results: pd.DataFrame, path: Path) -> Path:
-    """Write atomically (a temporary file in the same folder, then a rename); return the path written."""
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        try:
-            import pyarrow  # noqa: F401
-        except ImportError:
-            path, suffix = path.with_suffix(".csv"), ".csv"
-            print("writing Parquet needs pyarrow (pip install pyarrow); saving CSV instead", file=sys.stderr)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent if str(path.parent) else ".")
-    os.close(handle)
-    try:
-        if suffix == ".csv":
-            results.to_csv(temporary, index=False)
-        elif suffix == ".json":
-            results.to_json(temporary, orient="records", indent=2)
-        else:
-            results.to_parquet(temporary, index=False)
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-    return path
 
 
 class _Progress:
@@ -436,8 +345,15 @@ def _stop_workers(client) -> None:
 
 
 def _cv(args) -> int:
-    if args.output is not None:
-        _check_output(args.output, args.force)
+    claimed = args.output is not None and claim_output(args.output, args.force)
+    try:
+        return _run_cv(args)
+    finally:
+        if claimed:
+            release_output(args.output)  # only if nothing was written to it
+
+
+def _run_cv(args) -> int:
     X, y, groups, task, dataset = _load_data(args)
     if task == "regression":
         try:
@@ -449,6 +365,7 @@ def _cv(args) -> int:
     for config in configs:  # bad parameters fail here, in one line, before the header
         candidate = clone(model).set_params(**config)
         LiquidStateMachine(**{name: getattr(candidate, name) for name in LIQUID_PARAMS})._validate_params()
+    check_fits(len(configs), args.repeats * (1 if args.test_size else args.folds), len(y))
     splits = make_splits(y, task=task, folds=args.folds, repeats=args.repeats, groups=groups,
                          test_size=args.test_size, seed=args.seed)
     metrics = CLASSIFICATION_METRICS if task == "classification" else REGRESSION_METRICS
@@ -474,10 +391,8 @@ def _cv(args) -> int:
         progress.close()
         what = "terminated" if isinstance(stop, _Terminated) else "interrupted"
         if rows:
-            target = args.output or Path("liquid-cv-interrupted.csv")
-            if target.exists() and target != args.output:
-                target = Path(tempfile.mkstemp(prefix="liquid-cv-interrupted-", suffix=".csv", dir=".")[1])
-            written = _save(_with_config_columns(pd.DataFrame(rows), grid, settings, dataset, args.seed), target)
+            target = args.output or _free_name(Path("liquid-cv-interrupted.csv"))
+            written = save_results(_with_config_columns(pd.DataFrame(rows), grid, settings, dataset, args.seed), target)
             print(f"{what}: saved {len(rows)} finished folds to {written}", file=sys.stderr)
         else:
             print(f"{what} before any fold finished; nothing saved", file=sys.stderr)
@@ -489,9 +404,18 @@ def _cv(args) -> int:
     results = _with_config_columns(pd.DataFrame(rows), grid, settings, dataset, args.seed)
     print(_summary(results, metrics, labels), flush=True)
     if args.output is not None:
-        written = _save(results, args.output)
+        written = save_results(results, args.output)
         print(f"saved {len(results)} rows to {written}", file=sys.stderr)
     return 0
+
+
+def _free_name(path: Path) -> Path:
+    """``path``, or ``stem-2.suffix``, ``stem-3.suffix``, ... : the first that does not exist."""
+    candidate, k = path, 1
+    while candidate.exists():
+        k += 1
+        candidate = path.with_name(f"{path.stem}-{k}{path.suffix}")
+    return candidate
 
 
 def _with_config_columns(results: pd.DataFrame, grid, settings: dict, dataset: str, seed: int) -> pd.DataFrame:

@@ -589,19 +589,22 @@ class _GramRidgeCV(BaseEstimator):
         if not (np.isfinite(self.coef_).all() and np.isfinite(self.intercept_).all()):
             raise ValueError("the ridge solution is not finite: X is too ill-conditioned to solve; standardise it")
 
-    def _validated(self, X, y=None, **kwargs):
+    def _validated(self, X, y=None, *, fitting: bool = False, **kwargs):
         """``validate_data`` with what it lets through refused: None, values beyond ``MAX_ABS_VALUE``, and a
         float64 copy of a large matrix of another dtype that the machine cannot hold."""
         if X is None:
             raise TypeError("X is None; expected a 2-D array of features (n_samples, n_features)")
+        if fitting and y is None:
+            raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
         if isinstance(X, np.ndarray) and X.dtype != np.float64:
             check_memory(f"a float64 copy of X ({X.dtype}, shape {X.shape})", 8.0 * X.size)
-        if y is None:
+        if not fitting:
             X = validate_data(self, X, reset=False, dtype=np.float64)
-        else:
-            X, y = validate_data(self, X, y, dtype=np.float64, **kwargs)
+            check_magnitude(X, "X")
+            return X
+        X, y = validate_data(self, X, y, dtype=np.float64, **kwargs)
         check_magnitude(X, "X")
-        return X if y is None else (X, y)
+        return X, y
 
     def _linear(self, X) -> np.ndarray:
         check_is_fitted(self, "coef_")
@@ -651,7 +654,7 @@ class GramRidgeCV(RegressorMixin, _GramRidgeCV):
         return tags
 
     def fit(self, X, y):
-        X, y = self._validated(X, y, multi_output=True, y_numeric=True)
+        X, y = self._validated(X, y, fitting=True, multi_output=True, y_numeric=True)
         self._single_target = y.ndim == 1
         self._solve(X, y.reshape(len(y), -1).astype(np.float64))
         if self._single_target:
@@ -688,7 +691,9 @@ class GramRidgeClassifierCV(ClassifierMixin, _GramRidgeCV):
     """
 
     def fit(self, X, y):
-        X, y = self._validated(X, check_labels(y))
+        if y is not None:
+            check_labels(y)  # before validate_data, which turns mixed labels into strings
+        X, y = self._validated(X, y, fitting=True)
         check_classification_targets(y)
         binarizer = LabelBinarizer(neg_label=-1, pos_label=1)
         Y = binarizer.fit_transform(y).astype(np.float64)

@@ -11,6 +11,8 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from math import prod
+
 import numpy as np
 import pandas as pd
 from scipy import sparse
@@ -240,6 +242,8 @@ class Reservoir:
         stacked = np.ascontiguousarray(np.concatenate(drives, axis=0), dtype=np.float64)
         shapes = {"counts": (n_samples, n_bins, n), "state": (n_samples, n_points, (2 if voltage else 1) * n)}
         given = {} if out is None else out
+        check_memory(f"the liquid's outputs ({n_samples} drives x {n_bins} bins and {n_points} points x {n} neurons)",
+                     8.0 * sum(prod(shape) for key, shape in shapes.items() if key not in given))
         for key, array in given.items():  # the kernel writes into them without bounds checks
             if key not in shapes:
                 raise ValueError(f"out takes 'counts' and 'state' arrays, got {key!r}")

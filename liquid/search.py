@@ -29,12 +29,16 @@ from __future__ import annotations
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401  (makes the import below work)
-from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV, StratifiedKFold
+from sklearn.model_selection import GridSearchCV, HalvingGridSearchCV, ParameterGrid, StratifiedKFold
 from sklearn.utils.validation import check_is_fitted
 
-from ._validation import check_number
+from ._validation import check_given, check_labels, check_number
 from .estimators import LSMClassifier
 from .features import FilteredState, SpikeCounts
+
+#: Most candidates a search takes: each is cross-validated on at least its first round's sequences, and
+#: scikit-learn holds every candidate's parameters and results in memory.
+MAX_CANDIDATES = 10_000
 
 #: The default search space (18 configurations), see the module notes.
 DEFAULT_SPACE = {
@@ -120,8 +124,17 @@ class LSMClassifierCV(ClassifierMixin, BaseEstimator):
             estimator = clone(self.estimator)
         else:
             raise TypeError(f"estimator must be an LSMClassifier or None, got {type(self.estimator).__name__}")
+        check_given(X)
+        y = check_labels(y)
         seed = self.random_state if isinstance(self.random_state, (int, np.integer)) else None
         space = DEFAULT_SPACE if self.param_grid is None else self.param_grid
+        try:
+            n_candidates = len(ParameterGrid(space))
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"param_grid: {error}") from None
+        if n_candidates > MAX_CANDIDATES:
+            raise ValueError(f"param_grid holds {n_candidates:,} candidates; at most {MAX_CANDIDATES:,} are supported "
+                             "(each is cross-validated at least once)")
         common = dict(cv=StratifiedKFold(self.cv, shuffle=True, random_state=seed), scoring="accuracy", refit=True,
                       error_score="raise", n_jobs=1, verbose=self.verbose)
         # Halving's first round needs 2 * cv sequences per class; on a set too small for even two

@@ -6,7 +6,8 @@ builder ever forms a dense N x N matrix.
 """
 from __future__ import annotations
 
-from math import log, pi, sqrt
+from math import log, pi, prod, sqrt
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -84,6 +85,10 @@ class FixedInDegree(BaseEstimator):
         return pre, post
 
 
+#: Most grid positions of a ``MaassColumn`` (8 bytes each while the network is built).
+MAX_GRID_POSITIONS = 100_000_000
+
+
 class MaassColumn(BaseEstimator):
     """Neurons on a 3-D integer grid, connected with probability ``C * exp(-(D / lambda_)**2)``.
 
@@ -124,9 +129,14 @@ class MaassColumn(BaseEstimator):
         for name in ("c_ee", "c_ei", "c_ie", "c_ii"):
             check_number(f"MaassColumn.{name}", getattr(self, name), 0.0, high=1.0)
         if self.shape is not None and (
-            len(self.shape) != 3 or any(int(s) != s or s < 1 for s in self.shape)
+            np.ndim(self.shape) != 1 or len(self.shape) != 3
+            or any(not isinstance(s, Real) or isinstance(s, bool) or not float(s).is_integer() or s < 1
+                   for s in self.shape)
         ):
             raise ValueError(f"MaassColumn.shape must be three positive integers, got {self.shape!r}")
+        if self.shape is not None and prod(int(s) for s in self.shape) > MAX_GRID_POSITIONS:
+            raise ValueError(f"MaassColumn.shape {tuple(self.shape)} holds {prod(int(s) for s in self.shape):,} "
+                             f"positions; at most {MAX_GRID_POSITIONS:,} are supported (the build indexes every one)")
 
     def expected_synapses(self, n_neurons: int) -> float:
         """Upper bound on the expected number of synapses: every neuron in an unbounded grid."""
