@@ -37,6 +37,8 @@ CALIBRATION_FRACTION = 0.3
 
 def _series(X, name: str = "X") -> np.ndarray:
     """One series as (n_timesteps, n_channels) float64, finite."""
+    if X is None:
+        raise TypeError(f"{name} is None; expected one series (n_timesteps[, n_channels])")
     arr = check_array(X, dtype=np.float64, ensure_2d=False, input_name=name)
     if arr.ndim == 1:
         arr = arr[:, None]

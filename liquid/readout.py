@@ -235,7 +235,7 @@ TRUSTED_PENALTY = 10.0
 #: Values (rows x penalties x targets) of the LOO residuals computed at once by ``_dual_errors``.
 LOO_GROUP_VALUES = 10_000_000
 
-#: Columns whose standard deviation is below this fraction of the largest one's get weight 0 under
+#: Columns whose standard deviation is below this fraction of the median one's get weight 0 under
 #: ``std_power``: they are constant up to rounding (a filtered trace whose last spike lies hundreds of
 #: time constants back holds values like 1e-200, whose squares underflow), and dividing by their spread
 #: would overflow.
@@ -244,8 +244,10 @@ MIN_RELATIVE_STD = 1e-12
 
 def _std_weights(std: np.ndarray, varying: np.ndarray, std_power: float) -> np.ndarray:
     """Column weights ``std ** -std_power`` of the varying columns, 0 for columns below
-    ``MIN_RELATIVE_STD`` of the largest spread, 1 for constant ones."""
-    usable = std > max(MIN_RELATIVE_STD * std.max(initial=0.0), np.finfo(np.float64).tiny)
+    ``MIN_RELATIVE_STD`` of the median varying column's spread (the median, not the largest: one column
+    on a scale of its own must not zero the others), 1 for constant ones."""
+    reference = np.median(std[varying]) if varying.any() else 0.0
+    usable = varying & (std > max(MIN_RELATIVE_STD * reference, np.finfo(np.float64).tiny))
     weights = np.where(varying, 0.0, 1.0)
     weights[usable] = std[usable] ** -std_power
     return weights
