@@ -78,7 +78,8 @@ def extract_members(
                 if info.file_size > max_member_bytes:
                     raise ValueError(f"{url}: {info.filename} is {info.file_size} bytes, larger than expected")
                 try:
-                    with zf.open(info) as member, open(staging / name, "wb") as out:
+                    member = _open_member(zf, info)
+                    with member, open(staging / name, "wb") as out:
                         shutil.copyfileobj(member, out, 1 << 16)  # zipfile reads at most the declared size
                 except (zlib.error, EOFError, zipfile.BadZipFile) as error:
                     raise ValueError(f"{url}: member {info.filename} is corrupt ({error})") from None
@@ -91,3 +92,12 @@ def extract_members(
     except (zipfile.BadZipFile, NotImplementedError, EOFError, zlib.error, struct.error) as error:
         raise ValueError(f"{url} is not a zip archive this reader can open ({error})") from None
     return [staging / name for name in written]
+
+
+def _open_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo):
+    """``zf.open(info)``; a header whose offsets point outside the file (OSError from the seek) is corrupt
+    data, not a failure of this machine's disk."""
+    try:
+        return zf.open(info)
+    except OSError as error:
+        raise zipfile.BadZipFile(f"its header points outside the archive ({error})") from None
