@@ -64,7 +64,7 @@ def _build_parser() -> argparse.ArgumentParser:
         prog="liquid", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--version", action="version", version=f"liquid {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{cv,datasets}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{cv,datasets,warmup}")
 
     cv = sub.add_parser(
         "cv", help="cross-validate an LSM on a dataset", description=__doc__,
@@ -78,7 +78,8 @@ def _build_parser() -> argparse.ArgumentParser:
     data.add_argument("--sample-col", default="sample", help="column of sequence ids (default: sample)")
     data.add_argument("--time-col", default="time", help="column ordering rows in a sequence (default: time)")
     data.add_argument("--label-col", default="label", help="column of the target (default: label)")
-    data.add_argument("--value-cols", help="comma-separated channel columns (default: every other numeric column)")
+    data.add_argument("--value-cols", help="comma-separated channel columns (default: every other column of numbers; "
+                      "text columns are skipped with a note)")
     data.add_argument("--groups", help="column (or 'speaker' for fsdd) for group-aware folds")
 
     model = cv.add_argument_group("model (override --params)")
@@ -124,6 +125,10 @@ def _load_data(args) -> tuple[list, np.ndarray, np.ndarray | None, str, str]:
     """X, y, groups, task, dataset label."""
     if args.data is not None:
         X, y, groups = _load_file(args)
+        if args.task is None and _looks_continuous(y):
+            raise CLIError(f"the target column {args.label_col!r} looks continuous ({len(np.unique(y))} distinct "
+                           "values, not all whole numbers): pass --task regression (or --task classification to "
+                           "treat each value as a class)")
         task = args.task or "classification"
         return X, y, groups, task, args.data.name
     name = args.dataset or "japanese_vowels"
@@ -144,6 +149,20 @@ def _load_data(args) -> tuple[list, np.ndarray, np.ndarray | None, str, str]:
     return list(X), y, groups, task, name
 
 
+def _looks_continuous(y: np.ndarray) -> bool:
+    """A numeric target with fractional values that mostly differ: a regression target, not classes."""
+    if y.dtype.kind != "f" or not np.isfinite(y).all():
+        return False
+    return bool(np.any(y != np.round(y))) and len(np.unique(y)) > len(y) / 2
+
+
+def _text_columns(frame: pd.DataFrame, columns: list[str]) -> list[str]:
+    """The columns none of whose cells is a number (names, ids): not channels. A column of numbers with a
+    bad cell is not one of them: it is refused later, naming the cell."""
+    return [c for c in columns if not pd.api.types.is_numeric_dtype(frame[c])
+            and not pd.api.types.is_bool_dtype(frame[c]) and pd.to_numeric(frame[c], errors="coerce").isna().all()]
+
+
 def _load_file(args) -> tuple[list, np.ndarray, np.ndarray | None]:
     path = args.data
     if not path.is_file():
@@ -162,6 +181,11 @@ def _load_file(args) -> tuple[list, np.ndarray, np.ndarray | None]:
     if values is None:
         named = {args.sample_col, args.time_col, args.label_col, *excluded}
         values = [c for c in frame.columns if c not in named]
+        text = _text_columns(frame, values)
+        if text:
+            print(f"liquid: note: text column(s) {', '.join(map(repr, text))} are not channels and are skipped; "
+                  "choose the channels with --value-cols, or fold by groups with --groups COLUMN", file=sys.stderr)
+            values = [c for c in values if c not in text]
     bunch = from_long_frame(frame, sample=args.sample_col, time=args.time_col, values=values, label=args.label_col)
     groups = None
     if args.groups is not None:
@@ -235,7 +259,7 @@ def _model_and_configs(args, task: str, parallel_tasks: bool):
     model = estimator(**model_params(config, task))
     configs = [model_params(c, task) for c in expand_grid(grid)]
     labels = [", ".join(f"{k}={v}" for k, v in c.items()) or "default" for c in expand_grid(grid)]
-    return model, configs, labels, grid, config
+    return model, configs, labels, grid
 
 
 # -- output ---------------------------------------------------------------------------------------
@@ -361,7 +385,7 @@ def _run_cv(args) -> int:
         except ValueError:
             raise CLIError("--task regression needs a numeric target column") from None
     parallel_tasks = args.n_jobs != 1 or args.backend == "dask"
-    model, configs, labels, grid, settings = _model_and_configs(args, task, parallel_tasks)
+    model, configs, labels, grid = _model_and_configs(args, task, parallel_tasks)
     for config in configs:  # bad parameters fail here, in one line, before the header
         candidate = clone(model).set_params(**config)
         LiquidStateMachine(**{name: getattr(candidate, name) for name in LIQUID_PARAMS})._validate_params()
@@ -392,7 +416,7 @@ def _run_cv(args) -> int:
         what = "terminated" if isinstance(stop, _Terminated) else "interrupted"
         if rows:
             target = args.output or _free_name(Path("liquid-cv-interrupted.csv"))
-            written = save_results(_with_config_columns(pd.DataFrame(rows), grid, settings, dataset, args.seed), target)
+            written = save_results(_with_config_columns(pd.DataFrame(rows), grid, model, dataset, args.seed), target)
             print(f"{what}: saved {len(rows)} finished folds to {written}", file=sys.stderr)
         else:
             print(f"{what} before any fold finished; nothing saved", file=sys.stderr)
@@ -401,7 +425,7 @@ def _run_cv(args) -> int:
         signal.signal(signal.SIGTERM, previous_handler)
         _stop_workers(client)
     progress.close()
-    results = _with_config_columns(pd.DataFrame(rows), grid, settings, dataset, args.seed)
+    results = _with_config_columns(pd.DataFrame(rows), grid, model, dataset, args.seed)
     print(_summary(results, metrics, labels), flush=True)
     if args.output is not None:
         written = save_results(results, args.output)
@@ -418,13 +442,13 @@ def _free_name(path: Path) -> Path:
     return candidate
 
 
-def _with_config_columns(results: pd.DataFrame, grid, settings: dict, dataset: str, seed: int) -> pd.DataFrame:
-    """Per-fold rows with every model setting given (options, config file, grid) as columns."""
+def _with_config_columns(results: pd.DataFrame, grid, model, dataset: str, seed: int) -> pd.DataFrame:
+    """Per-fold rows with every setting of the model (defaults included; the grid's per row) as columns."""
     results = results.sort_values(["config", "fold"]).reset_index(drop=True)
     combos = expand_grid(grid)
-    for name, value in settings.items():
-        if name not in grid and name not in ("random_state", "n_jobs"):
-            results[name] = str(value) if isinstance(value, (list, dict)) else value
+    for name, value in sorted(model.get_params(deep=False).items()):
+        if name not in grid and name not in ("random_state", "n_jobs", "verbose"):
+            results[name] = value if value is None or isinstance(value, (bool, int, float, str)) else repr(value)
     for name in grid:
         results[name] = [combos[c][name] for c in results["config"]]
     results.insert(0, "dataset", dataset)

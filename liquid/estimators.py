@@ -653,7 +653,7 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
         return self
 
     def raster(self, x, trace_neurons=()):
-        """Spike raster (and optional membrane traces) of one sequence.
+        """Spike raster and membrane traces of one sequence: always the pair ``(raster, traces)``.
 
         Parameters
         ----------
@@ -663,8 +663,14 @@ class LiquidStateMachine(TransformerMixin, BaseEstimator):
 
         Returns
         -------
-        raster : DataFrame with columns ``time`` (ms) and ``neuron``
+        raster : DataFrame with columns ``time`` (ms) and ``neuron``, one row per spike
         traces : array (n_steps, len(trace_neurons))
+            Membrane potentials (mV); no columns without ``trace_neurons``.
+
+        Examples
+        --------
+        >>> spikes, traces = lsm.raster(x, trace_neurons=[0])  # doctest: +SKIP
+        >>> liquid.plotting.raster(spikes)  # doctest: +SKIP
         """
         check_is_fitted(self, "reservoir_")
         sequence = self._check_series(x, "raster")

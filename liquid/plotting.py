@@ -35,8 +35,14 @@ def _axes(ax):
     return plt.subplots(figsize=(7, 4))[1]
 
 
-def raster(spikes: pd.DataFrame, *, is_inhibitory=None, ax=None, markersize: float = 1.5):
-    """Spike raster from ``LiquidStateMachine.raster`` (columns ``time`` in ms and ``neuron``)."""
+def raster(spikes, *, is_inhibitory=None, ax=None, markersize: float = 1.5):
+    """Spike raster from ``LiquidStateMachine.raster``: its ``(spikes, traces)`` pair or the spikes alone, a
+    DataFrame with columns ``time`` (ms) and ``neuron``."""
+    if isinstance(spikes, tuple) and len(spikes) == 2 and isinstance(spikes[0], pd.DataFrame):
+        spikes = spikes[0]
+    if not isinstance(spikes, pd.DataFrame) or not {"time", "neuron"} <= set(spikes.columns):
+        raise TypeError("raster draws the spikes of LiquidStateMachine.raster: a DataFrame with columns 'time' "
+                        f"and 'neuron' or the (spikes, traces) pair, got {type(spikes).__name__}")
     ax = _axes(ax)
     times, neurons = spikes["time"].to_numpy(), spikes["neuron"].to_numpy()
     if is_inhibitory is None:

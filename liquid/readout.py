@@ -83,6 +83,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._threads import thread_pool
+from .calibration import fit_temperature, log_softmax
 from ._limits import check_memory
 from ._validation import check_labels, check_magnitude, check_number
 from .readout_kernels import column_moments, sparse_sign_sketch
@@ -138,7 +139,8 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
     ``LOW_RANK_ABOVE`` rows and varying columns, the fit is restricted to the leading ``LOW_RANK``
     principal directions of the rows (see the module notes). The returned coefficients apply to
     the unscaled ``X``.
-    Returns ``(coef (p, t), intercept (t,), alpha, scale, loo_mse per alpha)``.
+    Returns ``(coef (p, t), intercept (t,), alpha, scale, loo_mse per alpha, loo residuals (n, t))``, the
+    last at the chosen penalty: row ``i``'s target less the prediction of the ridge fitted without it.
     """
     varying, x_mean, x_std = _column_statistics(X)
     scaled = varying & (False if scaled is None else scaled)
@@ -153,8 +155,8 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
     plain = varying & ~scaled
     scale = float(scales[0])
     if n <= p and not low_rank:
-        dual_weights, best, errors, scale = _dual_fit(X, x_mean, column_weights, plain, scaled, scales, Yc, alphas,
-                                                      choice_rows)
+        dual_weights, best, errors, scale, loo = _dual_fit(X, x_mean, column_weights, plain, scaled, scales, Yc,
+                                                           alphas, choice_rows)
     elif scales.size > 1:  # the factor from the Gram matrix of at most SCALE_CHOICE_ROWS rows
         subset = X if choice_rows is None else X[choice_rows]
         subset_mean = subset.mean(axis=0)
@@ -167,6 +169,7 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
         eigenvalues, Q, errors = _dual_errors(*_leading_components(X, x_mean, factors, varying, LOW_RANK), Yc, alphas)
         best = int(np.argmin(errors))
         dual_weights = Q @ ((1.0 / (eigenvalues + alphas[best]))[:, None] * (Q.T @ Yc))
+        loo = _dual_loo_residuals(eigenvalues, Q, Yc, alphas[best])
     if n <= p or low_rank:
         # Weights of the scaled matrix: X_s^T d = factors * (X^T d - mean (1^T d)).
         weights = X.T @ dual_weights - np.outer(x_mean, dual_weights.sum(axis=0))
@@ -175,13 +178,14 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
         Xc = X[:, varying]  # a copy (boolean index) of few columns, centred and scaled in place
         Xc -= x_mean[varying]
         Xc *= factors[varying]
-        eigenvalues, V, ZtY, errors = _primal_loo(Xc.T @ Xc, Xc, Yc, alphas)
+        eigenvalues, V, ZtY, errors, loo_at = _primal_loo(Xc.T @ Xc, Xc, Yc, alphas)
         best = int(np.argmin(errors))
+        loo = loo_at(alphas[best])
         weights = np.zeros((X.shape[1], Y.shape[1]))
         weights[varying] = V @ ((1.0 / (eigenvalues + alphas[best]))[:, None] * ZtY)
     weights *= factors[:, None]  # weights of the scaled columns -> of the unscaled ones
     weights[~varying] = 0.0
-    return weights, y_mean - x_mean @ weights, float(alphas[best]), scale, errors
+    return weights, y_mean - x_mean @ weights, float(alphas[best]), scale, errors, loo
 
 
 #: Columns per block of ``_centred_blocks``: a block of a few thousand rows stays within tens of MB.
@@ -325,7 +329,7 @@ def _on_rows(task, bounds: np.ndarray) -> None:
 def _dual_fit(X: np.ndarray, x_mean: np.ndarray, column_weights: np.ndarray, plain: np.ndarray,
               scaled: np.ndarray, scales: np.ndarray, Yc: np.ndarray, alphas: np.ndarray, choice_rows):
     """The ridge on the centred rows' Gram matrix: ``(dual_weights (n, t), index of the best penalty, LOO
-    errors, scale)``; the weights of the columns are ``X_s^T dual_weights``.
+    errors, scale, LOO residuals at the best penalty)``; the weights of the columns are ``X_s^T dual_weights``.
 
     From ``FLOAT32_ROWS`` rows, the Gram matrix's products and its eigendecomposition, which only serve
     to choose the penalty, are taken in float32 (twice and three times as fast), and the weights are
@@ -339,22 +343,26 @@ def _dual_fit(X: np.ndarray, x_mean: np.ndarray, column_weights: np.ndarray, pla
                                         single=True)
         eigenvalues, Q = eigh(G.astype(np.float32), overwrite_a=True, check_finite=False, driver="evd")
         resolution = TRUSTED_PENALTY * np.finfo(np.float32).eps * max(float(eigenvalues[-1]), 0.0)
-        errors = _dual_errors(eigenvalues.astype(np.float64), Q.astype(np.float64), Yc, alphas, resolution)[2]
-        del Q
+        eigenvalues, Q, errors = _dual_errors(eigenvalues.astype(np.float64), Q.astype(np.float64), Yc, alphas,
+                                              resolution)
         trusted = alphas >= resolution
         if trusted.any():
             errors[~trusted] = np.nan
             best = int(np.nanargmin(errors))
             if alphas[best] > alphas[trusted].min() and rounding <= MAX_ROUNDING_TO_PENALTY * alphas[best]:
+                loo = _dual_loo_residuals(eigenvalues, Q, Yc, alphas[best])  # float32 eigenpairs: enough here
+                del Q
                 G[np.diag_indices_from(G)] += alphas[best]
                 factor = cho_factor(G, lower=True, overwrite_a=True, check_finite=False)
-                return cho_solve(factor, Yc, check_finite=False), best, errors, scale
+                return cho_solve(factor, Yc, check_finite=False), best, errors, scale, loo
+        del Q
         scales = np.array([scale])  # in float64, with the factor already chosen
     G, _, scale = _dual_gram(X, x_mean, column_weights, plain, scaled, scales, Yc, alphas, choice_rows,
                              single=False)
     eigenvalues, Q, errors = _dual_loo(G, Yc, alphas)
     best = int(np.argmin(errors))
-    return Q @ ((1.0 / (eigenvalues + alphas[best]))[:, None] * (Q.T @ Yc)), best, errors, scale
+    return (Q @ ((1.0 / (eigenvalues + alphas[best]))[:, None] * (Q.T @ Yc)), best, errors, scale,
+            _dual_loo_residuals(eigenvalues, Q, Yc, alphas[best]))
 
 
 def _dual_gram(X: np.ndarray, x_mean: np.ndarray, column_weights: np.ndarray, plain: np.ndarray,
@@ -490,22 +498,34 @@ def _dual_errors(eigenvalues: np.ndarray, Q: np.ndarray, Yc: np.ndarray, alphas:
     return eigenvalues, Q, errors
 
 
+def _dual_loo_residuals(eigenvalues: np.ndarray, Q: np.ndarray, Yc: np.ndarray, alpha: float) -> np.ndarray:
+    """LOO residuals (n, t) of one penalty from the eigenpairs of the centred rows' Gram matrix (eigenvalues
+    within rounding of zero already zeroed, as ``_dual_errors`` returns them): ``_dual_errors``' formula
+    for one penalty, kept per row."""
+    keep = eigenvalues / (eigenvalues + alpha)
+    fitted = Q @ (keep[:, None] * (Q.T @ Yc))
+    diagonal = 1.0 - (Q * Q) @ keep - 1.0 / Q.shape[0]
+    return (Yc - fitted) / diagonal[:, None]
+
+
 def _primal_loo(C: np.ndarray, Xc: np.ndarray, Yc: np.ndarray, alphas: np.ndarray):
     """Eigendecomposition of the centred columns' ``C = Xc^T Xc`` (p, p; overwritten) and the mean
-    squared LOO residual of every penalty: ``(eigenvalues, V, Z^T Yc, errors)`` with ``Z = Xc V``."""
+    squared LOO residual of every penalty: ``(eigenvalues, V, Z^T Yc, errors, loo_at)`` with ``Z = Xc V``;
+    ``loo_at(alpha)`` gives the LOO residuals (n, t) of one penalty."""
     n = Xc.shape[0]
     eigenvalues, V = eigh(C, overwrite_a=True, check_finite=False, driver="evd")
     eigenvalues = np.clip(eigenvalues, 0.0, None)
     Z = Xc @ V
     ZtY = Z.T @ Yc
     Z2 = Z * Z
-    errors = np.empty(alphas.shape[0])
-    for k, alpha in enumerate(alphas):
+    def loo_at(alpha: float) -> np.ndarray:
         inverse = 1.0 / (eigenvalues + alpha)
         fitted = Z @ (inverse[:, None] * ZtY)
         leverage = Z2 @ inverse + 1.0 / n  # the intercept's share of the hat matrix
-        errors[k] = np.mean(((Yc - fitted) / (1.0 - leverage)[:, None]) ** 2)
-    return eigenvalues, V, ZtY, errors
+        return (Yc - fitted) / (1.0 - leverage)[:, None]
+
+    errors = np.array([np.mean(loo_at(alpha) ** 2) for alpha in alphas])
+    return eigenvalues, V, ZtY, errors, loo_at
 
 
 def _leading_components(X: np.ndarray, x_mean: np.ndarray, factors: np.ndarray, mask: np.ndarray,
@@ -577,7 +597,8 @@ class _GramRidgeCV(BaseEstimator):
         self.column_scales = column_scales
         self.std_power = std_power
 
-    def _solve(self, X: np.ndarray, Y: np.ndarray) -> None:
+    def _solve(self, X: np.ndarray, Y: np.ndarray) -> np.ndarray:
+        """Fit the ridge; return its leave-one-out residuals (n, t) at the chosen penalty."""
         alphas = _check_positive("alphas", self.alphas, "penalties")
         scales = _check_positive("column_scales", self.column_scales, "factors")
         scaled = _check_scaled_columns(self.scaled_columns, X.shape[1])
@@ -586,10 +607,11 @@ class _GramRidgeCV(BaseEstimator):
         rows = None
         if X.shape[0] > SCALE_CHOICE_ROWS:
             rows = np.linspace(0, X.shape[0] - 1, SCALE_CHOICE_ROWS).astype(int)
-        self.coef_, self.intercept_, self.alpha_, self.column_scale_, self.loo_errors_ = loo_ridge(
-            X, Y, alphas, scaled, scales, rows, float(self.std_power))
+        (self.coef_, self.intercept_, self.alpha_, self.column_scale_, self.loo_errors_,
+         loo_residuals) = loo_ridge(X, Y, alphas, scaled, scales, rows, float(self.std_power))
         if not (np.isfinite(self.coef_).all() and np.isfinite(self.intercept_).all()):
             raise ValueError("the ridge solution is not finite: X is too ill-conditioned to solve; standardise it")
+        return loo_residuals
 
     def _validated(self, X, y=None, *, fitting: bool = False, **kwargs):
         """``validate_data`` with what it lets through refused: None, values beyond ``MAX_ABS_VALUE``, and a
@@ -690,6 +712,9 @@ class GramRidgeClassifierCV(ClassifierMixin, _GramRidgeCV):
     alpha_ : float
     column_scale_ : float
     loo_errors_ : ndarray (n_alphas,)
+    temperature_ : float
+        Temperature of :meth:`predict_proba`'s softmax, fitted on the exact leave-one-out decisions (the
+        log loss of each training row as predicted by the ridge fitted without it).
     """
 
     def fit(self, X, y):
@@ -702,8 +727,24 @@ class GramRidgeClassifierCV(ClassifierMixin, _GramRidgeCV):
         self.classes_ = binarizer.classes_
         if self.classes_.shape[0] < 2:
             raise ValueError(f"y has only one class ({self.classes_[0]!r}); a classifier needs at least two")
-        self._solve(X, Y)
+        loo_residuals = self._solve(X, Y)
+        # What the ridge fitted without each row decides of it: held-out decisions, for the temperature.
+        loo_decisions = Y - loo_residuals
+        usable = np.isfinite(loo_decisions).all(axis=1)
+        classes = np.searchsorted(self.classes_, y)
+        self.temperature_ = (fit_temperature(loo_decisions[usable][:, 0] if Y.shape[1] == 1 else loo_decisions[usable],
+                                             classes[usable]) if usable.any() else 1.0)
         return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities (n_samples, n_classes): ``softmax(decisions / temperature_)``, the temperature
+        fitted on the leave-one-out decisions (see :mod:`liquid.calibration`)."""
+        return np.exp(self.predict_log_proba(X))
+
+    def predict_log_proba(self, X) -> np.ndarray:
+        """Logarithm of :meth:`predict_proba`."""
+        check_is_fitted(self, "temperature_")
+        return log_softmax(self.decision_function(X), self.temperature_)
 
     def decision_function(self, X) -> np.ndarray:
         scores = self._linear(X)

@@ -15,6 +15,7 @@ from math import prod
 
 import numpy as np
 import pandas as pd
+from numba.core import event as numba_event
 from scipy import sparse
 
 from ._limits import MAX_DELAY_STEPS, MAX_STEPS_PER_FRAME, check_memory, ms_to_steps
@@ -432,25 +433,28 @@ def _equal_work_bounds(work_offsets: np.ndarray, n_tasks: int) -> np.ndarray:
     return np.unique(np.concatenate([[0], np.clip(inner, 1, n_groups - 1), [n_groups]])).astype(np.int64)
 
 
-@contextmanager
-def _compile_notice(after_s: float = 1.0):
-    """Say so on stderr when a first call is still compiling the kernels after ``after_s`` seconds. The
-    check is repeated when the time is up: numba lists a signature once it is compiled or loaded from the
-    cache, before running it, so a long first simulation from a warm cache says nothing."""
+class _CompileNotice(numba_event.Listener):
+    """Says so on stderr when numba starts compiling the simulation kernel: its "numba:compile" event
+    fires only for a real compilation, never for a load from the on-disk cache (a timer on the first
+    call's duration misread a slow load on a busy machine as a compilation)."""
 
-    def say_if_compiling() -> None:
-        if not simulate_batch.signatures:
+    def on_start(self, event) -> None:
+        if event.data.get("dispatcher") is simulate_batch:
             print("liquid: compiling the simulation kernels (once: they are cached for later runs; "
                   "`liquid warmup` does it ahead)", file=sys.stderr, flush=True)
 
-    notice = threading.Timer(after_s, say_if_compiling)
-    notice.daemon = True
-    if not simulate_batch.signatures:
-        notice.start()
-    try:
+    def on_end(self, event) -> None:
+        pass
+
+
+@contextmanager
+def _compile_notice():
+    """Listen for the kernel's compilation during a first call (none once a signature is loaded)."""
+    if simulate_batch.signatures:
         yield
-    finally:
-        notice.cancel()
+        return
+    with numba_event.install_listener("numba:compile", _CompileNotice()):
+        yield
 
 
 def _gamma_magnitudes(rng: np.random.Generator, mean: np.ndarray) -> np.ndarray:

@@ -26,6 +26,9 @@ many instants the readout sees (``features``).
 """
 from __future__ import annotations
 
+import sys
+import time
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.experimental import enable_halving_search_cv  # noqa: F401  (makes the import below work)
@@ -53,6 +56,36 @@ def _same(a, b) -> bool:
         return bool(a == b)
     except (TypeError, ValueError):
         return False
+
+
+def _halving_candidates(n_candidates: int, factor: int, resource_ratio: int) -> int:
+    """Candidates evaluated over the rounds of successive halving (as scikit-learn schedules them: as many
+    rounds as the candidates need, or as the ratio of the most to the fewest sequences allows)."""
+    rounds = 1 + int(np.floor(np.log(n_candidates) / np.log(factor) + 1e-9))
+    rounds = min(rounds, 1 + int(np.floor(np.log(max(resource_ratio, 1)) / np.log(factor) + 1e-9)))
+    return sum(-(-n_candidates // factor**i) for i in range(rounds))
+
+
+class _ProgressScorer:
+    """Accuracy, as ``scoring="accuracy"`` computes it, with a progress line on stderr after each fold's
+    fit (at most one every ``interval`` seconds, and the last): fits done of about how many, the best fold
+    accuracy so far and the time. Runs in the search's process (``n_jobs=1``)."""
+
+    def __init__(self, n_fits: int, verbose: int, interval: float = 2.0):
+        self.n_fits, self.verbose, self.interval = n_fits, verbose, interval
+        self.done, self.best = 0, -np.inf
+        self.started = self.last = time.perf_counter()
+
+    def __call__(self, estimator, X, y) -> float:
+        score = float(np.mean(estimator.predict(X) == np.asarray(y)))
+        self.done += 1
+        self.best = max(self.best, score)
+        now = time.perf_counter()
+        if now - self.last >= self.interval or self.done >= self.n_fits:
+            self.last = now
+            print(f"liquid: search: {self.done} of ~{self.n_fits} fold fits, best fold accuracy so far "
+                  f"{self.best:.3f}, {now - self.started:.1f} s", file=sys.stderr, flush=True)
+        return score
 
 
 class LSMClassifierCV(ClassifierMixin, BaseEstimator):
@@ -135,17 +168,24 @@ class LSMClassifierCV(ClassifierMixin, BaseEstimator):
         if n_candidates > MAX_CANDIDATES:
             raise ValueError(f"param_grid holds {n_candidates:,} candidates; at most {MAX_CANDIDATES:,} are supported "
                              "(each is cross-validated at least once)")
-        common = dict(cv=StratifiedKFold(self.cv, shuffle=True, random_state=seed), scoring="accuracy", refit=True,
-                      error_score="raise", n_jobs=1, verbose=self.verbose)
         # Halving's first round needs 2 * cv sequences per class; on a set too small for even two
         # rounds, every candidate sees all of it (small sets are cheap to simulate anyway).
         n_classes = np.unique(np.asarray(y)).shape[0]
-        if len(y) >= self.factor * 2 * self.cv * n_classes:
+        halving = len(y) >= self.factor * 2 * self.cv * n_classes
+        n_fits = self.cv * (_halving_candidates(n_candidates, self.factor, len(y) // (2 * self.cv * n_classes))
+                            if halving else n_candidates)
+        scoring = _ProgressScorer(n_fits, self.verbose) if self.verbose else "accuracy"
+        common = dict(cv=StratifiedKFold(self.cv, shuffle=True, random_state=seed), scoring=scoring, refit=True,
+                      error_score="raise", n_jobs=1, verbose=self.verbose)
+        if halving:
             search = HalvingGridSearchCV(estimator, space, factor=self.factor, resource="n_samples",
-                                         random_state=seed, **common)
+                                         random_state=seed, return_train_score=False, **common)
         else:
             search = GridSearchCV(estimator, space, **common)
         search.fit(X, y)
+        if self.verbose:
+            print(f"liquid: search done in {time.perf_counter() - scoring.started:.1f} s: best mean accuracy "
+                  f"{search.best_score_:.3f} with {search.best_params_}", file=sys.stderr, flush=True)
         self.search_ = search
         self.best_estimator_ = search.best_estimator_
         self.best_params_ = search.best_params_

@@ -199,3 +199,28 @@ def test_stdp_switch_changes_the_liquid(tmp_path):
         assert result.returncode == 0, result.stderr
         runs[flag] = pd.read_csv(out)
     assert not np.allclose(runs["--stdp"]["rate_hz"], runs["--no-stdp"]["rate_hz"])
+
+
+def test_text_columns_are_skipped_by_default_with_a_note(long_csv, tmp_path):
+    out = tmp_path / "r.csv"
+    result = _liquid("cv", "--data", long_csv, "--sample-col", "trial", "--time-col", "step", "--label-col", "order",
+                     "--folds", 2, "--n-neurons", 30, "--output", out)
+    assert result.returncode == 0, result.stderr
+    assert "'subject' are not channels and are skipped" in result.stderr and "--value-cols" in result.stderr
+    rows = pd.read_csv(out)
+    # Every model setting is saved, defaults included, not only the ones given.
+    assert {"n_neurons", "frame_duration", "encoder", "features", "readout", "w_ee"} <= set(rows.columns)
+    assert (rows["n_neurons"] == 30).all()
+
+
+def test_a_continuous_target_suggests_regression(long_csv, tmp_path):
+    frame = pd.read_csv(long_csv)
+    frame["target"] = frame["trial"].str[1:].astype(int) * 0.37  # one decimal value per sequence
+    frame.to_csv(tmp_path / "continuous.csv", index=False)
+    result = _liquid("cv", "--data", tmp_path / "continuous.csv", "--sample-col", "trial", "--time-col", "step",
+                     "--label-col", "target", "--value-cols", "a,b,c,d", "--folds", 2)
+    assert result.returncode == 2 and "looks continuous" in result.stderr and "--task regression" in result.stderr
+
+
+def test_usage_names_every_command():
+    assert "{cv,datasets,warmup}" in _liquid("--help").stdout

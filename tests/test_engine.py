@@ -337,18 +337,34 @@ def test_thread_tasks_split_the_work_evenly():
     assert np.array_equal(_equal_work_bounds(offsets[:2], 4), [0, 1])  # one group: one task
 
 
-def test_compile_notice_speaks_only_while_the_kernels_are_not_ready(monkeypatch, capsys):
-    """The stderr notice of a slow first call: said while numba lists no signature of the kernel (it is
-    compiling), not when the kernel is ready and the simulation itself is long."""
-    import time
+def test_compile_notice_speaks_only_when_numba_compiles(monkeypatch, capsys):
+    """The stderr notice: said when numba starts compiling the kernel (its "numba:compile" event), not
+    for another function's compilation, and not at all on a load from the cache (no such event)."""
     from types import SimpleNamespace
+
+    from numba.core import event
 
     import liquid.reservoir
 
-    for signatures, said in (([], True), (["ready"], False)):
-        notice = liquid.reservoir._compile_notice(after_s=0.05)
-        monkeypatch.setattr(liquid.reservoir, "simulate_batch", SimpleNamespace(signatures=[]))
-        with notice:
-            liquid.reservoir.simulate_batch.signatures.extend(signatures)  # ready (or not) before the timer fires
-            time.sleep(0.3)
+    kernel = SimpleNamespace(signatures=[])
+    monkeypatch.setattr(liquid.reservoir, "simulate_batch", kernel)
+    for dispatcher, said in ((kernel, True), (object(), False)):
+        with liquid.reservoir._compile_notice():
+            with event.trigger_event("numba:compile", data={"dispatcher": dispatcher}):
+                pass
         assert ("compiling the simulation kernels" in capsys.readouterr().err) == said
+    with liquid.reservoir._compile_notice():  # no compilation: a load from the cache fires no event
+        pass
+    assert capsys.readouterr().err == ""
+
+
+def test_a_process_with_a_warm_cache_says_nothing_about_compiling(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("import numpy as np; from liquid import LiquidStateMachine; "
+            "LiquidStateMachine(30, random_state=0).fit_transform([np.ones((20, 1))] * 2)")
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert first.returncode == 0, first.stderr  # warms the cache if this process was the first
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert again.returncode == 0 and "compiling" not in again.stderr, again.stderr

@@ -222,3 +222,20 @@ def test_healthy_liquid_does_not_warn(temporal_order):
     assert lsm.silent_fraction_ < 0.8
     voltages = lsm.transform(X)[:, 500:600]  # state point 0: traces (100), then potentials (100)
     assert np.std(voltages, axis=0).mean() > 0.1
+
+
+def test_default_classifier_gives_calibrated_probabilities():
+    """predict_proba: rows sum to 1, their argmax is predict's label, and on held-out sequences of a noisy
+    task (accuracy about 0.8) the confidence matches the accuracy (expected calibration error < 0.1)."""
+    from liquid.calibration import expected_calibration_error
+
+    X, y = make_temporal_order(1000, noise=3.0, random_state=0)
+    clf = LSMClassifier(40, random_state=0).fit(X[:400], y[:400])
+    probabilities = clf.predict_proba(X[400:])
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(clf.classes_[probabilities.argmax(axis=1)], clf.predict(X[400:]))
+    accuracy = clf.score(X[400:], y[400:])
+    assert 0.6 < accuracy < 0.95  # a task hard enough for calibration to mean something
+    assert expected_calibration_error(probabilities, np.searchsorted(clf.classes_, y[400:])) < 0.1
+    np.testing.assert_allclose(np.exp(clf.predict_log_proba(X[400:410])), probabilities[:10])
+    assert not hasattr(LSMRegressor(40), "predict_proba")

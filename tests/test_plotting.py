@@ -31,6 +31,17 @@ def test_raster_rate_and_traces(fitted):
     _labelled(plotting.membrane_traces(traces, dt=lsm.dt, neurons=[0, 1]), "time (ms)")
 
 
+def test_raster_draws_what_lsm_raster_returns(fitted):
+    lsm, X, _ = fitted
+    pair = lsm.raster(X[0])
+    assert isinstance(pair, tuple) and pair[1].shape[1] == 0  # always (spikes, traces)
+    ax = plotting.raster(pair)
+    assert len(ax.lines[0].get_xdata()) == len(pair[0])
+    _labelled(ax, "time (ms)")
+    with pytest.raises(TypeError, match="'time' and 'neuron'"):
+        plotting.raster(np.zeros((3, 2)))
+
+
 def test_state_trajectories_and_diagnostics(fitted, tmp_path):
     lsm, X, y = fitted
     ax = plotting.state_trajectories(lsm, X, y)

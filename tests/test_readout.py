@@ -335,3 +335,59 @@ def test_bad_data_is_named():
 @parametrize_with_checks([GramRidgeClassifierCV(), GramRidgeCV()])
 def test_scikit_learn_conventions(estimator, check):
     check(estimator)
+
+
+@pytest.mark.parametrize("path, n, p", [("primal", 60, 8), ("dual", 30, 80), ("float32", 120, 300),
+                                        ("low_rank", 150, 200)])
+def test_loo_residuals_are_those_of_refitting_without_each_row(monkeypatch, path, n, p):
+    """The leave-one-out residuals behind predict_proba's temperature, on each of the readout's paths:
+    each row's target less the prediction of scikit-learn's Ridge refitted on the other rows (same
+    penalty, intercept unpenalised)."""
+    from sklearn.linear_model import Ridge
+
+    import liquid.readout
+
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((n, 10)) @ rng.standard_normal((10, p)) if path == "low_rank" else \
+        rng.standard_normal((n, p))
+    y = X @ rng.standard_normal(p) + rng.standard_normal(n)
+    if path == "float32":
+        monkeypatch.setattr(liquid.readout, "FLOAT32_ROWS", 100)
+    if path == "low_rank":  # rank 10 < LOW_RANK: the leading directions hold the whole problem
+        monkeypatch.setattr(liquid.readout, "LOW_RANK_ABOVE", 100)
+        monkeypatch.setattr(liquid.readout, "LOW_RANK", 40)
+    alpha = 3.0
+    loo = liquid.readout.loo_ridge(X, y[:, None], np.array([0.1, alpha]) if path == "float32" else np.array([alpha]))
+    assert loo[2] == alpha
+    expected = [y[i] - Ridge(alpha=alpha).fit(np.delete(X, i, 0), np.delete(y, i)).predict(X[i:i + 1])[0]
+                for i in range(n)]
+    # Float32 eigenpairs (or sketch) carry float32's rounding, amplified where 1 - h_ii is small: close enough
+    # to set a softmax temperature, not to the last digit.
+    float32 = path in ("float32", "low_rank")
+    np.testing.assert_allclose(loo[5][:, 0], expected, rtol=1e-2 if float32 else 1e-8, atol=5e-3 if float32 else 1e-9)
+
+
+@pytest.mark.parametrize("n, p, n_classes", [(600, 20, 3), (300, 500, 4), (800, 30, 2)])
+def test_predict_proba_is_calibrated_on_held_out_data(n, p, n_classes):
+    from liquid.calibration import expected_calibration_error
+
+    rng = np.random.default_rng(n + p)
+    centres = 0.4 * rng.standard_normal((n_classes, p))
+
+    def draw(m):
+        labels = rng.integers(0, n_classes, m)
+        return centres[labels] + rng.standard_normal((m, p)), np.array(list("abcd"))[labels]
+
+    (X, y), (X_test, y_test) = draw(n), draw(3000)
+    model = GramRidgeClassifierCV().fit(X, y)
+    probabilities = model.predict_proba(X_test)
+    assert probabilities.shape == (3000, n_classes)
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(model.classes_[probabilities.argmax(axis=1)], model.predict(X_test))
+    classes = np.searchsorted(model.classes_, y_test)
+    assert expected_calibration_error(probabilities, classes) < 0.05
+    # The softmax of the raw decisions (temperature 1) is far from calibrated: the temperature does the work.
+    from liquid.calibration import log_softmax
+
+    raw = np.exp(log_softmax(model.decision_function(X_test), 1.0))
+    assert expected_calibration_error(raw, classes) > 2 * expected_calibration_error(probabilities, classes)

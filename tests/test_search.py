@@ -62,3 +62,18 @@ def test_the_estimators_own_settings_win_unless_beaten_by_more_than_noise(task):
     deaf = LSMClassifier(n_neurons=100, input_scale=0.0, random_state=0, n_jobs=1)
     model = LSMClassifierCV(deaf, param_grid=GRID, cv=3, factor=2, random_state=0).fit(X_train, y_train)
     assert model.best_params_ == {"input_scale": 5.0}
+
+
+@pytest.mark.parametrize("grid, factor", [({"input_scale": [2.5, 5.0, 10.0]}, 3),
+                                          ({"input_scale": [1.0, 2.5, 5.0, 10.0], "frame_duration": [5.0, 10.0]}, 2)])
+def test_verbose_search_reports_progress_while_it_runs(task, capsys, grid, factor):
+    """verbose=1: a line after fold fits (at least every 2 s and the last), fits done of the total the
+    halving schedule will run, the best accuracy so far; then the winner."""
+    X_train, y_train, _, _ = task
+    small = LSMClassifier(n_neurons=30, random_state=0, n_jobs=1)
+    model = LSMClassifierCV(small, param_grid=grid, cv=3, factor=factor, random_state=0, verbose=1)
+    model.fit(X_train, y_train)
+    lines = [line for line in capsys.readouterr().err.splitlines() if "fold fits" in line]
+    n_fits = 3 * len(model.cv_results_["params"])
+    assert lines and lines[-1].startswith(f"liquid: search: {n_fits} of ~{n_fits} fold fits")
+    assert all("best fold accuracy so far" in line for line in lines)
