@@ -1,4 +1,5 @@
-"""Sphinx configuration: API reference built from the numpy-style docstrings.
+"""Sphinx configuration: the user guide (Markdown pages, through MyST) and the API reference built from
+the numpy-style docstrings.
 
 Build locally: python -m sphinx -W -b html docs docs/_build/html
 """
@@ -7,7 +8,11 @@ import liquid
 project = "liquid"
 author = "liquid developers"
 release = liquid.__version__
-extensions = ["sphinx.ext.autodoc", "sphinx.ext.autosummary", "sphinx.ext.napoleon", "sphinx.ext.viewcode"]
+extensions = ["myst_parser", "sphinx.ext.autodoc", "sphinx.ext.autosummary", "sphinx.ext.napoleon",
+              "sphinx.ext.viewcode"]
+source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
+# Guide pages link to each other and to the examples by file name, as they do on the repository's page.
+myst_heading_anchors = 3
 napoleon_google_docstring = False
 napoleon_numpy_docstring = True
 napoleon_use_rtype = False

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import numpy as np
 from sklearn.model_selection import StratifiedKFold, cross_validate
 
 from liquid import LSMClassifier, plotting

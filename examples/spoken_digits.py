@@ -54,13 +54,16 @@ def main(argv=None) -> None:
     X_train, y_train, X_test, y_test, front_end, title = load(args.data, args.quick)
 
     pipeline = Pipeline(front_end + [
-        ("liquid", LiquidStateMachine(n_neurons=200 if args.quick else 1000, random_state=0, n_jobs=-1)),
+        ("liquid", LiquidStateMachine(n_neurons=200 if args.quick else 1000, random_state=0, n_jobs=-1,
+                                       verbose=0 if args.quick else 1)),
         ("readout", RidgeClassifierCV(alphas=np.logspace(-3, 4, 15))),
     ])
     grid = {"liquid__input_scale": [2.0, 5.0]}
     if not args.quick:
         grid.update({"liquid__features": ["state", "counts"], "liquid__frame_duration": [5.0, 10.0]})
-    search = GridSearchCV(pipeline, grid, cv=3, n_jobs=1).fit(X_train, y_train)
+    # verbose: scikit-learn names each fit as it ends (GridSearchCV), the liquid reports its sequences
+    # simulated every few seconds (the full run takes minutes).
+    search = GridSearchCV(pipeline, grid, cv=3, n_jobs=1, verbose=2).fit(X_train, y_train)
     print(f"{title}: best parameters {search.best_params_} (CV accuracy {search.best_score_:.3f})")
     predicted = search.predict(X_test)
     print(classification_report(y_test, predicted, digits=3))

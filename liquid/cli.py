@@ -14,8 +14,6 @@ examples:
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import signal
 import sys
 import time

@@ -24,7 +24,6 @@ from sklearn.metrics import (
 from sklearn.model_selection import (
     GroupKFold,
     GroupShuffleSplit,
-    KFold,
     RepeatedKFold,
     RepeatedStratifiedKFold,
     ShuffleSplit,

@@ -210,7 +210,6 @@ def nab_score(detections, timestamps, windows, profile: str = "standard",
 
     credited = np.full(len(spans), np.nan)  # the reward of each window's first detection
     score, false_positives = 0.0, 0
-    previous = None  # (last index, width) of the latest window that ended before the current point
     for i in np.flatnonzero(detections):
         if i < probation:
             continue

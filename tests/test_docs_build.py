@@ -1,4 +1,4 @@
-"""The API reference builds from the docstrings with warnings as errors."""
+"""The user guide and the API reference build with warnings as errors."""
 import ast
 import html
 import subprocess
@@ -18,6 +18,10 @@ def test_api_reference_builds_without_warnings(tmp_path):
         capture_output=True, text=True, timeout=600,
     )
     assert result.returncode == 0, result.stderr[-3000:]
+    for guide_page in sorted((ROOT / "docs").glob("*.md")):  # every guide page is part of the site
+        built = tmp_path / "html" / f"{guide_page.stem}.html"
+        title = guide_page.read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+        assert built.is_file() and html.escape(title, quote=False) in built.read_text(encoding="utf-8"), guide_page
     page = (tmp_path / "html" / "api.html").read_text(encoding="utf-8")
     for name in ("LiquidStateMachine", "LSMSequenceRegressor", "OnlineAnomalyDetector", "nab_score", "fetch_uea"):
         assert name in page

@@ -76,7 +76,10 @@ def test_works_in_pipeline_grid_search_and_cross_validate(temporal_order):
 def test_readout_parameter_and_optional_methods(temporal_order):
     X, y = temporal_order
     default = LSMClassifier(n_neurons=80, random_state=0).fit(X, y)
-    assert hasattr(default, "decision_function") and not hasattr(default, "predict_proba")
+    assert hasattr(default, "decision_function") and hasattr(default, "predict_proba")
+    from sklearn.svm import SVC
+
+    assert not hasattr(LSMClassifier(readout=SVC()), "predict_proba")  # only readouts that have it
     assert default.decision_function(X).shape == (len(X), 6)
     logistic = LSMClassifier(n_neurons=80, random_state=0, readout=LogisticRegression(max_iter=300)).fit(X, y)
     proba = logistic.predict_proba(X)
