@@ -16,7 +16,10 @@ HERE = Path(__file__).resolve().parent
 
 @pytest.mark.skipif(os.environ.get("NUMBA_BOUNDSCHECK") == "1", reason="already running with bounds checking")
 def test_kernels_never_index_out_of_bounds(tmp_path):
-    env = {**os.environ, "NUMBA_BOUNDSCHECK": "1", "NUMBA_CACHE_DIR": str(tmp_path / "numba-cache")}
+    # Every kernel and code path is compiled and run with checks; the fuzz tests' share of random cases is
+    # smaller than in the main run (which covers them), as a bounds-checked simulation is slower.
+    env = {**os.environ, "NUMBA_BOUNDSCHECK": "1", "NUMBA_CACHE_DIR": str(tmp_path / "numba-cache"),
+           "LIQUID_FUZZ_EXAMPLES": "15"}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
          str(HERE / "test_engine.py"), str(HERE / "test_reliability.py"), str(HERE / "test_plasticity.py")],
