@@ -30,10 +30,11 @@ def check_number(name: str, value, low: float, *, low_inclusive: bool = True, hi
 
 
 def check_magnitude(arr: np.ndarray, name: str) -> None:
-    """Refuse values so large that the input statistics would overflow float64."""
-    if arr.size and np.abs(arr).max() > MAX_ABS_VALUE:
+    """Refuse values so large that the input statistics would overflow float64 (without a copy of ``arr``)."""
+    largest = max(abs(float(arr.max())), abs(float(arr.min()))) if arr.size else 0.0
+    if largest > MAX_ABS_VALUE:
         raise ValueError(
-            f"{name} has values of magnitude up to {np.abs(arr).max():.3g}; values beyond {MAX_ABS_VALUE:g} "
+            f"{name} has values of magnitude up to {largest:.3g}; values beyond {MAX_ABS_VALUE:g} "
             "overflow the input statistics: rescale the data"
         )
 

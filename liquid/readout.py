@@ -88,6 +88,8 @@ from ._limits import check_memory
 from ._validation import check_labels, check_magnitude, check_number
 from .readout_kernels import column_moments, sparse_sign_sketch
 
+#: Feature dtypes taken as they are (anything else is converted to float64).
+FLOAT_DTYPES = (np.float64, np.float32)
 #: Penalties searched by default (also by the estimators' default readouts): 1e-3 ... 1e4.
 DEFAULT_ALPHAS = tuple(np.logspace(-3, 4, 15))
 #: Rows (evenly spaced) on which a column factor is chosen when there are more: the factor is a coarse
@@ -159,7 +161,7 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
                                                            alphas, choice_rows)
     elif scales.size > 1:  # the factor from the Gram matrix of at most SCALE_CHOICE_ROWS rows
         subset = X if choice_rows is None else X[choice_rows]
-        subset_mean = subset.mean(axis=0)
+        subset_mean = subset.mean(axis=0, dtype=np.float64)
         parts = (_centred_gram(subset, subset_mean, column_weights, plain)[0],
                  _centred_gram(subset, subset_mean, column_weights, scaled)[0])
         Ysub = Y if choice_rows is None else Y[choice_rows]
@@ -172,10 +174,10 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
         loo = _dual_loo_residuals(eigenvalues, Q, Yc, alphas[best])
     if n <= p or low_rank:
         # Weights of the scaled matrix: X_s^T d = factors * (X^T d - mean (1^T d)).
-        weights = X.T @ dual_weights - np.outer(x_mean, dual_weights.sum(axis=0))
+        weights = _transposed_product(X, dual_weights) - np.outer(x_mean, dual_weights.sum(axis=0))
         weights *= factors[:, None]
     else:
-        Xc = X[:, varying]  # a copy (boolean index) of few columns, centred and scaled in place
+        Xc = X[:, varying].astype(np.float64, copy=False)  # a copy of few columns, centred and scaled in place
         Xc -= x_mean[varying]
         Xc *= factors[varying]
         eigenvalues, V, ZtY, errors, loo_at = _primal_loo(Xc.T @ Xc, Xc, Yc, alphas)
@@ -188,6 +190,31 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
     return weights, y_mean - x_mean @ weights, float(alphas[best]), scale, errors, loo
 
 
+def _transposed_product(X: np.ndarray, D: np.ndarray) -> np.ndarray:
+    """``X^T D`` in float64. A float32 ``X`` is widened a block of ``BLOCK_COLUMNS`` columns at a time:
+    numpy's mixed product would widen all of it at once (a float64 copy of the whole feature matrix)."""
+    if X.dtype == np.float64:
+        return X.T @ D
+    out = np.empty((X.shape[1], D.shape[1]))
+    for start in range(0, X.shape[1], BLOCK_COLUMNS):
+        out[start:start + BLOCK_COLUMNS] = X[:, start:start + BLOCK_COLUMNS].T.astype(np.float64) @ D
+    return out
+
+
+def _product(X: np.ndarray, W: np.ndarray) -> np.ndarray:
+    """``X W`` in float64, a float32 ``X`` widened ``BLOCK_VALUES`` values (whole rows) at a time (see
+    ``_transposed_product``)."""
+    if X.dtype == np.float64:
+        return X @ W
+    out = np.empty((X.shape[0], W.shape[1]) if W.ndim == 2 else X.shape[0])
+    rows = max(1, BLOCK_VALUES // max(X.shape[1], 1))
+    for start in range(0, X.shape[0], rows):
+        out[start:start + rows] = X[start:start + rows].astype(np.float64) @ W
+    return out
+
+
+#: Values of a float32 matrix widened at a time by ``_product`` (8 MB in float64).
+BLOCK_VALUES = 1 << 20
 #: Columns per block of ``_centred_blocks``: a block of a few thousand rows stays within tens of MB.
 BLOCK_COLUMNS = 1024
 #: Contiguous ranges of a block's columns from which on the block is gathered at once (``np.take``)
@@ -216,8 +243,11 @@ def _centred_blocks(X: np.ndarray, x_mean: np.ndarray, mask: np.ndarray):
                 a, b = columns[first], columns[last - 1] + 1
                 np.subtract(X[:, a:b], x_mean[a:b], out=block[:, first:last])
         else:
-            np.take(X, columns, axis=1, out=block, mode="clip")  # valid indices; "clip" writes unbuffered
-            block -= x_mean[columns]
+            if X.dtype == np.float64:
+                np.take(X, columns, axis=1, out=block, mode="clip")  # valid indices; "clip" writes unbuffered
+                block -= x_mean[columns]
+            else:  # np.take writes only its own dtype: gather, then widen while centring
+                np.subtract(X[:, columns], x_mean[columns], out=block)
         yield columns, block
 
 
@@ -569,7 +599,8 @@ def _sparse_sketch(X: np.ndarray, columns: np.ndarray, means: np.ndarray, factor
     checked here: the kernel does not."""
     n, width = out.shape
     p = columns.shape[0]
-    if not (X.dtype == means.dtype == factors.dtype == np.float64 and out.dtype == signs.dtype == np.float32
+    if not (X.dtype in (np.float32, np.float64) and means.dtype == factors.dtype == np.float64
+            and out.dtype == signs.dtype == np.float32
             and X.shape[0] == n and means.shape == factors.shape == (p,) and buckets.shape == signs.shape
             and buckets.shape[0] == p and out.flags.c_contiguous):
         raise ValueError("sparse sketch: inconsistent arrays")
@@ -615,24 +646,25 @@ class _GramRidgeCV(BaseEstimator):
 
     def _validated(self, X, y=None, *, fitting: bool = False, **kwargs):
         """``validate_data`` with what it lets through refused: None, values beyond ``MAX_ABS_VALUE``, and a
-        float64 copy of a large matrix of another dtype that the machine cannot hold."""
+        float64 copy of a large matrix of another dtype that the machine cannot hold. float32 features are
+        kept as they are: every pass over them widens a block at a time, never the whole matrix."""
         if X is None:
             raise TypeError("X is None; expected a 2-D array of features (n_samples, n_features)")
         if fitting and y is None:
             raise ValueError(f"{type(self).__name__} requires y to be passed, but the target y is None")
-        if isinstance(X, np.ndarray) and X.dtype != np.float64:
+        if isinstance(X, np.ndarray) and X.dtype not in (np.float64, np.float32):
             check_memory(f"a float64 copy of X ({X.dtype}, shape {X.shape})", 8.0 * X.size)
         if not fitting:
-            X = validate_data(self, X, reset=False, dtype=np.float64)
+            X = validate_data(self, X, reset=False, dtype=FLOAT_DTYPES)
             check_magnitude(X, "X")
             return X
-        X, y = validate_data(self, X, y, dtype=np.float64, **kwargs)
+        X, y = validate_data(self, X, y, dtype=FLOAT_DTYPES, **kwargs)
         check_magnitude(X, "X")
         return X, y
 
     def _linear(self, X) -> np.ndarray:
         check_is_fitted(self, "coef_")
-        return self._validated(X) @ self.coef_ + self.intercept_
+        return _product(self._validated(X), self.coef_) + self.intercept_
 
 
 class GramRidgeCV(RegressorMixin, _GramRidgeCV):

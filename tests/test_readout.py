@@ -391,3 +391,27 @@ def test_predict_proba_is_calibrated_on_held_out_data(n, p, n_classes):
 
     raw = np.exp(log_softmax(model.decision_function(X_test), 1.0))
     assert expected_calibration_error(raw, classes) > 2 * expected_calibration_error(probabilities, classes)
+
+
+def test_float32_features_are_read_without_a_float64_copy():
+    """float32 features give the float64 model (same penalty, predictions to 1e-12) and are widened a block
+    at a time: the fit's and the prediction's peak allocations stay below a float64 copy of X."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((1500, 6000)).astype(np.float32)
+    labels = X[:, 0] + 0.5 * rng.standard_normal(1500) > 0
+    exact = GramRidgeClassifierCV().fit(X.astype(np.float64), labels)
+    copy_bytes = X.size * 8
+    tracemalloc.start()
+    try:
+        model = GramRidgeClassifierCV().fit(X, labels)
+        fit_peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.reset_peak()
+        decisions = model.decision_function(X)
+        predict_peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert model.alpha_ == exact.alpha_
+    np.testing.assert_allclose(decisions, exact.decision_function(X.astype(np.float64)), atol=1e-12)
+    assert fit_peak < 1.2 * copy_bytes and predict_peak < 0.2 * copy_bytes
