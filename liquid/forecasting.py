@@ -42,6 +42,7 @@ class LSMForecaster(LSMSequenceRegressor):
         readout_taus=(100.0,),
         voltage: bool = True,
         include_input: bool = True,
+        input_lags: int = 10,
         washout: int = 20,
         alpha: float | None = None,
         readout=None,
@@ -51,7 +52,7 @@ class LSMForecaster(LSMSequenceRegressor):
         verbose: int = 0,
     ):
         super().__init__(liquid, readout_taus=readout_taus, voltage=voltage, include_input=include_input,
-                         washout=washout, alpha=alpha, readout=readout, chunk_size=chunk_size,
+                         input_lags=input_lags, washout=washout, alpha=alpha, readout=readout, chunk_size=chunk_size,
                          random_state=random_state, n_jobs=n_jobs, verbose=verbose)
         self.horizon = horizon
 

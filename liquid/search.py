@@ -115,7 +115,9 @@ class LSMClassifierCV(ClassifierMixin, BaseEstimator):
         Threads of the liquid (the candidates run one after another, so the
         result does not depend on it).
     verbose : int, default=0
-        Above 0: one line per round from scikit-learn's search.
+        1: progress on stderr every few seconds (fold fits done of how many,
+        the best fold accuracy so far, time) and the winner; 2 and above:
+        also scikit-learn's own lines for each round (on stdout).
 
     Attributes
     ----------
@@ -176,7 +178,7 @@ class LSMClassifierCV(ClassifierMixin, BaseEstimator):
                             if halving else n_candidates)
         scoring = _ProgressScorer(n_fits, self.verbose) if self.verbose else "accuracy"
         common = dict(cv=StratifiedKFold(self.cv, shuffle=True, random_state=seed), scoring=scoring, refit=True,
-                      error_score="raise", n_jobs=1, verbose=self.verbose)
+                      error_score="raise", n_jobs=1, verbose=max(self.verbose - 1, 0))
         if halving:
             search = HalvingGridSearchCV(estimator, space, factor=self.factor, resource="n_samples",
                                          random_state=seed, return_train_score=False, **common)

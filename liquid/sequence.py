@@ -26,6 +26,10 @@ from .neurons import MultiscaleLIF
 from .streaming_ridge import StreamingRidge
 
 
+#: Longest input delay line of the per-timestep readout (timesteps).
+MAX_INPUT_LAGS = 1000
+
+
 def memory_liquid(n_neurons: int = 500, **params) -> LiquidStateMachine:
     """A liquid built for per-timestep tasks, where memory of the recent inputs matters.
 
@@ -81,6 +85,7 @@ class _TimestepReadout(BaseEstimator):
         readout_taus=(100.0,),
         voltage: bool = True,
         include_input: bool = True,
+        input_lags: int = 10,
         washout: int = 20,
         alpha: float | None = None,
         readout=None,
@@ -93,6 +98,7 @@ class _TimestepReadout(BaseEstimator):
         self.readout_taus = readout_taus
         self.voltage = voltage
         self.include_input = include_input
+        self.input_lags = input_lags
         self.washout = washout
         self.alpha = alpha
         self.readout = readout
@@ -109,6 +115,7 @@ class _TimestepReadout(BaseEstimator):
         for tau in taus:
             check_number("readout_taus[i]", tau, 0.0, low_inclusive=False)
         check_number("washout", self.washout, 0, integer=True)
+        check_number("input_lags", self.input_lags, 0, high=MAX_INPUT_LAGS, integer=True)
         check_number("chunk_size", self.chunk_size, 1, integer=True)
         check_number("verbose", self.verbose, 0, integer=True)
         if self.alpha is not None:
@@ -156,7 +163,8 @@ class _TimestepReadout(BaseEstimator):
         """Everything a stream carries from one chunk to the next: the liquid's and encoder's state
         and the readout filters'."""
         width = (2 if self.voltage else 1) * self.liquid_.reservoir_.n_neurons
-        return {"liquid": self.liquid_._new_stream(), "filters": [np.zeros((1, width)) for _ in self.readout_decays_]}
+        return {"liquid": self.liquid_._new_stream(), "filters": [np.zeros((1, width)) for _ in self.readout_decays_],
+                "delay_line": np.zeros((self.input_lags, self.n_channels_in_))}  # a stream starts from the mean
 
     def _advance(self, chunk: np.ndarray, stream: dict) -> np.ndarray:
         """Features (len(chunk), n_features) of the next timesteps of a stream (updated in place)."""
@@ -167,9 +175,25 @@ class _TimestepReadout(BaseEstimator):
             slow, _ = lfilter([1.0 - decay], [1.0, -decay], states, axis=0, zi=decay * stream["filters"][k])
             stream["filters"][k] = slow[-1:]
             blocks.append(slow)
-        if self.include_input:
-            blocks.append((chunk - self.input_mean_) / self.input_scale_)
+        blocks.append(self._base_features(chunk, stream))
         return np.hstack(blocks)
+
+    def _base_features(self, chunk: np.ndarray, stream: dict) -> np.ndarray:
+        """The linear base, last among the features: the standardised input at ``t`` (``include_input``)
+        and at ``t - 1 ... t - input_lags`` (the delay line, continued across chunks)."""
+        standardised = (chunk - self.input_mean_) / self.input_scale_
+        k = self.input_lags
+        history = np.vstack([stream["delay_line"], standardised])
+        if k:
+            stream["delay_line"] = history[-k:]
+        n = chunk.shape[0]
+        lags = range(0 if self.include_input else 1, k + 1)
+        if not lags:
+            return np.empty((n, 0))
+        return np.hstack([history[k - lag : k - lag + n] for lag in lags])
+
+    def _n_base(self) -> int:
+        return self.n_channels_in_ * (self.input_lags + (1 if self.include_input else 0))
 
     def _progress(self, series: list[np.ndarray]) -> Progress:
         return Progress(self.verbose, sum(s.shape[0] for s in series), "timesteps streamed")
@@ -187,7 +211,7 @@ class _TimestepReadout(BaseEstimator):
         """Readout features per timestep."""
         check_is_fitted(self, "liquid_")
         n = (2 if self.voltage else 1) * self.liquid_.reservoir_.n_neurons
-        return n * (1 + len(self.readout_taus)) + (self.n_channels_in_ if self.include_input else 0)
+        return n * (1 + len(self.readout_taus)) + self._n_base()
 
     # -- readout ---------------------------------------------------------------------------------------
     def _fit_readout(self, series: list[np.ndarray], targets: list[np.ndarray]) -> None:
@@ -205,7 +229,7 @@ class _TimestepReadout(BaseEstimator):
                 raise ValueError(f"washout={self.washout} leaves no timestep to train on")
             self.readout_ = clone(self.readout).fit(X_rows, self._readout_targets(y_rows))
             return
-        ridge = StreamingRidge(alpha=self.alpha)
+        ridge = StreamingRidge(alpha=self.alpha, n_base=self._n_base())
         for s, y in zip(series, targets):
             validation_start = self.washout + int(0.8 * max(s.shape[0] - self.washout, 0))
             for start, features in self._feature_chunks(s, progress):
@@ -216,6 +240,7 @@ class _TimestepReadout(BaseEstimator):
         if ridge.n_rows == 0:
             raise ValueError(f"washout={self.washout} leaves no timestep to train on")
         self.coef_, self.intercept_, self.alpha_ = ridge.solve()
+        self.base_alpha_ = getattr(ridge, "base_alpha_", None)
 
     def _readout_targets(self, y_rows: np.ndarray):
         return y_rows

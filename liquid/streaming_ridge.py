@@ -17,6 +17,10 @@ from ._validation import check_number
 
 #: Penalties searched, relative to the mean diagonal of the Gram matrix (features of any scale).
 RELATIVE_ALPHAS = np.logspace(-8, 1, 19)
+#: Penalties searched for a base (``n_base``): a few strongly correlated columns (the lags of a smooth
+#: series) need far smaller ones than a liquid's thousands (Mackey-Glass one step ahead on 11 lags:
+#: NRMSE 0.0016 at the smallest of ``RELATIVE_ALPHAS``).
+BASE_ALPHAS = np.logspace(-16, 1, 35)
 
 
 class StreamingRidge:
@@ -30,11 +34,19 @@ class StreamingRidge:
     validation_fraction : float
         Share of rows, taken from the end of each :meth:`add` stream in time
         order, used to choose ``alpha``.
+    n_base : int
+        The last ``n_base`` features form a linear *base* (e.g. the input and
+        a delay line of it) with a penalty of its own, chosen first on the
+        validation rows with the other features left out; the other features'
+        penalty is then chosen jointly with it, "left out" (an infinite
+        penalty) among the candidates, so that the validation error is never
+        above the base model's (see :meth:`solve`).
     """
 
-    def __init__(self, alpha: float | None = None, validation_fraction: float = 0.2):
+    def __init__(self, alpha: float | None = None, validation_fraction: float = 0.2, n_base: int = 0):
         self.alpha = alpha
         self.validation_fraction = validation_fraction
+        self.n_base = n_base
         self._gram = None
 
     def _allocate(self, n_features: int, n_targets: int) -> None:
@@ -101,9 +113,15 @@ class StreamingRidge:
                             + np.sum(solution * (gram @ solution), axis=0)))
 
     def solve(self) -> tuple[np.ndarray, np.ndarray, float]:
-        """Return ``(coef (n_features, n_targets), intercept (n_targets,), alpha)``."""
+        """Return ``(coef (n_features, n_targets), intercept (n_targets,), alpha)``.
+
+        With a base (``n_base``), ``alpha`` is the other features' penalty (``inf``: left out) and
+        ``base_alpha_`` the base's; both relative to their own block's mean squared feature.
+        """
         if self._gram is None or self._rows["fit"] < 2:
             raise ValueError("too few training rows to fit the readout (is the washout longer than the series?)")
+        if self.n_base:
+            return self._solve_with_base()
         alpha = self.alpha
         if alpha is not None:
             check_number("alpha", alpha, 0.0, low_inclusive=False)
@@ -118,4 +136,91 @@ class StreamingRidge:
         total_gram = self._gram["fit"] + self._gram["val"]
         total_cross = self._cross["fit"] + self._cross["val"]
         solution = self._solve_one(total_gram, total_cross, alpha)
+        return solution[:-1], solution[-1], alpha
+
+    # -- a linear base with a penalty of its own ---------------------------------------------------------
+    def _blocks(self, gram: np.ndarray, cross: np.ndarray):
+        """Centred Gram blocks: ``(C, c, mean_x, mean_y, S, B, s_S, s_B)``, ``S`` the other features' and
+        ``B`` the base's slice, ``s_*`` each block's mean squared (centred) feature."""
+        centred, centred_cross, mean_x, mean_y = self._centred(gram, cross)
+        p = centred.shape[0]
+        S, B = slice(0, p - self.n_base), slice(p - self.n_base, p)
+        scales = [max(float(np.trace(centred[k, k])) / max(k.stop - k.start, 1), 1e-300) for k in (S, B)]
+        return centred, centred_cross, mean_x, mean_y, S, B, scales[0], scales[1]
+
+    @staticmethod
+    def _with_intercept(coef: np.ndarray, mean_x: np.ndarray, mean_y: np.ndarray) -> np.ndarray:
+        return np.vstack([coef, (mean_y - mean_x @ coef)[None, :]])
+
+    def _base_solutions(self, gram: np.ndarray, cross: np.ndarray, alphas: np.ndarray) -> list[np.ndarray]:
+        """The base alone (other features' weights 0) for every penalty, from one eigendecomposition."""
+        C, c, mean_x, mean_y, S, B, _, s_B = self._blocks(gram, cross)
+        values, vectors = np.linalg.eigh(C[B, B])
+        projected = vectors.T @ c[B]
+        solutions = []
+        for alpha in alphas:
+            coef = np.zeros((C.shape[0], c.shape[1]))
+            coef[B] = vectors @ (projected / (np.maximum(values, 0.0) + alpha * s_B)[:, None])
+            solutions.append(self._with_intercept(coef, mean_x, mean_y))
+        return solutions
+
+    def _eliminate_base(self, C: np.ndarray, c: np.ndarray, S: slice, B: slice, base_alpha: float, s_B: float):
+        """The base eliminated for a fixed base penalty (Schur complement): ``(M, b, F, g)`` with
+        ``A = C_BB + base_alpha s_B I``, ``F = A^-1 C_BS``, ``g = A^-1 c_B``, ``M = C_SS - C_SB F`` and
+        ``b = c_S - C_SB g``; the base's weights are ``g - F v`` for the other features' ``v``. ``A`` is
+        inverted by its eigendecomposition (a few columns, nearly collinear for a smooth series, under a
+        penalty down to 1e-16: a Cholesky factorisation could fail there)."""
+        values, vectors = np.linalg.eigh(C[B, B])
+        inverse = (vectors / (np.maximum(values, 0.0) + base_alpha * s_B)) @ vectors.T
+        F, g = inverse @ C[B, S], inverse @ c[B]
+        return C[S, S] - C[S, B] @ F, c[S] - C[S, B] @ g, F, g
+
+    def _joint_solutions(self, gram: np.ndarray, cross: np.ndarray, base_alpha: float,
+                         alphas: np.ndarray) -> list[np.ndarray]:
+        """Both blocks for a fixed base penalty and every other penalty: one eigendecomposition of the
+        Schur complement ``M`` (``_eliminate_base``) serves every penalty of the other features."""
+        C, c, mean_x, mean_y, S, B, s_S, s_B = self._blocks(gram, cross)
+        M, b, F, g = self._eliminate_base(C, c, S, B, base_alpha, s_B)
+        values, vectors = np.linalg.eigh(M)
+        projected = vectors.T @ b
+        solutions = []
+        for alpha in alphas:
+            coef = np.empty((C.shape[0], c.shape[1]))
+            coef[S] = vectors @ (projected / (np.maximum(values, 0.0) + alpha * s_S)[:, None])
+            coef[B] = g - F @ coef[S]
+            solutions.append(self._with_intercept(coef, mean_x, mean_y))
+        return solutions
+
+    def _validation_error(self, solution: np.ndarray) -> float:
+        return self._squared_error(solution, self._gram["val"], self._cross["val"], self._target_sq["val"])
+
+    def _solve_with_base(self) -> tuple[np.ndarray, np.ndarray, float]:
+        """The base's penalty chosen on the validation rows with the other features left out; then the other
+        features' penalty, or leaving them out, jointly with it: the validation error is never above the
+        base model's (a penalty given as ``alpha`` is kept). The final fit takes every row."""
+        fit = (self._gram["fit"], self._cross["fit"])
+        if self._rows["val"] == 0:
+            base_alpha = 1e-4
+            alpha = 1e-4 if self.alpha is None else float(self.alpha)
+        else:
+            base_errors = [self._validation_error(c) for c in self._base_solutions(*fit, BASE_ALPHAS)]
+            base_alpha = float(BASE_ALPHAS[int(np.argmin(base_errors))])
+            if self.alpha is not None:  # the user's penalty of the other features, kept as given
+                alpha = float(self.alpha)
+            else:
+                errors = [self._validation_error(c) for c in self._joint_solutions(*fit, base_alpha, RELATIVE_ALPHAS)]
+                best = int(np.argmin(errors))
+                alpha = float(RELATIVE_ALPHAS[best]) if errors[best] < min(base_errors) else np.inf
+        self.base_alpha_ = base_alpha
+        total = (self._gram["fit"] + self._gram["val"], self._cross["fit"] + self._cross["val"])
+        if np.isinf(alpha):
+            solution = self._base_solutions(*total, np.array([base_alpha]))[0]
+        else:  # one Cholesky factorisation of the Schur complement, positive definite under alpha > 0
+            C, c, mean_x, mean_y, S, B, s_S, s_B = self._blocks(*total)
+            M, b, F, g = self._eliminate_base(C, c, S, B, base_alpha, s_B)
+            M[np.diag_indices_from(M)] += alpha * s_S
+            coef = np.empty((C.shape[0], c.shape[1]))
+            coef[S] = cho_solve(cho_factor(M, overwrite_a=True), b)
+            coef[B] = g - F @ coef[S]
+            solution = self._with_intercept(coef, mean_x, mean_y)
         return solution[:-1], solution[-1], alpha

@@ -128,14 +128,17 @@ def test_fuzz_nab_inputs_give_a_score_or_a_clear_error(detections, timestamps, w
     alpha=st.sampled_from([None, 0.0, -1.0, 1e-300, 1.0, 1e300, float("nan")]),
     taus=st.sampled_from([(), (50.0,), (0.0,), (-1.0,), (float("inf"),), "100", (1.0,) * 50]),
     kind=st.sampled_from(["regressor", "classifier"]),
+    lags=st.sampled_from([0, 1, 10, -1, 10**6, 2.0, True]),
+    include_input=st.booleans(),
 )
-def test_fuzz_sequence_estimators(length, washout, alpha, taus, kind):
+def test_fuzz_sequence_estimators(length, washout, alpha, taus, kind, lags, include_input):
     from liquid.sequence import LSMSequenceClassifier, LSMSequenceRegressor, memory_liquid
 
     x = np.sin(np.arange(length) / 5.0)
     target = np.roll(x, 1) if kind == "regressor" else (x > 0).astype(int)
     estimator = (LSMSequenceRegressor if kind == "regressor" else LSMSequenceClassifier)(
-        memory_liquid(20, random_state=0), washout=washout, alpha=alpha, readout_taus=taus)
+        memory_liquid(20, random_state=0), washout=washout, alpha=alpha, readout_taus=taus, input_lags=lags,
+        include_input=include_input)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
