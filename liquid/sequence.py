@@ -4,8 +4,9 @@ Forecasting, NARMA-style system identification and per-frame labelling map
 each timestep to a target. The liquid is streamed through each series chunk
 by chunk (memory bounded in the series length); the readout sees, at every
 timestep, the liquid's filtered state, the same state low-pass filtered at
-longer time constants (``readout_taus``), and optionally the input itself (a
-linear skip connection). The default readout is ridge regression accumulated
+longer time constants (``readout_taus``), and a linear base: the input itself
+(a skip connection) and a delay line of its recent values, which the liquid
+can only add to. The default readout is ridge regression accumulated
 from Gram matrices (:class:`~liquid.streaming_ridge.StreamingRidge`), so even
 the training memory does not grow with the length of the series.
 """
@@ -274,6 +275,13 @@ class LSMSequenceRegressor(RegressorMixin, _TimestepReadout):
     include_input : bool, default=True
         Also give the readout the (standardised) input at the same timestep:
         the linear skip connection of reservoir computing.
+    input_lags : int, default=10
+        Also give the readout the input at the ``input_lags`` previous
+        timesteps (a delay line). The input and its lags form a linear base
+        with a penalty of its own, chosen first; the liquid's penalty is then
+        chosen jointly with it, or the liquid left out, on the validation rows
+        (see :class:`~liquid.streaming_ridge.StreamingRidge`'s ``n_base``), so
+        the readout validates at least as well as ridge regression on the lags.
     washout : int, default=20
         First timesteps of every series left out of training while the
         liquid settles (their predictions are still returned).
@@ -296,7 +304,10 @@ class LSMSequenceRegressor(RegressorMixin, _TimestepReadout):
     coef_, intercept_ : arrays
         The ridge readout (with ``readout=None``).
     alpha_ : float
-        The chosen penalty (with ``readout=None``).
+        The liquid's chosen penalty (with ``readout=None``); ``inf`` when leaving
+        the liquid out validated best.
+    base_alpha_ : float or None
+        The penalty of the input and its delay line (None without them).
     readout_ : fitted readout (with ``readout`` given)
 
     Notes

@@ -21,6 +21,9 @@ RELATIVE_ALPHAS = np.logspace(-8, 1, 19)
 #: series) need far smaller ones than a liquid's thousands (Mackey-Glass one step ahead on 11 lags:
 #: NRMSE 0.0016 at the smallest of ``RELATIVE_ALPHAS``).
 BASE_ALPHAS = np.logspace(-16, 1, 35)
+#: Relative rounding of a squared error computed from Gram matrices (``_squared_error``: sums of terms
+#: as large as the targets' squares).
+ERROR_RESOLUTION = 1e-12
 
 
 class StreamingRidge:
@@ -210,7 +213,10 @@ class StreamingRidge:
             else:
                 errors = [self._validation_error(c) for c in self._joint_solutions(*fit, base_alpha, RELATIVE_ALPHAS)]
                 best = int(np.argmin(errors))
-                alpha = float(RELATIVE_ALPHAS[best]) if errors[best] < min(base_errors) else np.inf
+                # An error summed from Gram matrices is only known to about eps * sum(y^2): a smaller gain
+                # over the base is rounding, not the liquid's.
+                resolution = ERROR_RESOLUTION * float(np.sum(self._target_sq["val"]))
+                alpha = float(RELATIVE_ALPHAS[best]) if errors[best] < min(base_errors) - resolution else np.inf
         self.base_alpha_ = base_alpha
         total = (self._gram["fit"] + self._gram["val"], self._cross["fit"] + self._cross["val"])
         if np.isinf(alpha):
