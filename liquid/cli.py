@@ -467,7 +467,7 @@ def _datasets() -> int:
 def _warmup() -> int:
     """Run every kernel once on tiny inputs, so that numba compiles (or loads) and caches them."""
     from .online_anomaly import OnlineAnomalyDetector
-    from .readout import _sparse_sketch
+    from .readout_passes import sparse_sketch
     from .sequence import LSMSequenceRegressor, memory_liquid
 
     rng = np.random.default_rng(0)
@@ -479,7 +479,7 @@ def _warmup() -> int:
         ("streaming and per-timestep readout",
          lambda: LSMSequenceRegressor(memory_liquid(50, random_state=0)).fit(series, series).predict(series)),
         ("online anomaly detector", lambda: OnlineAnomalyDetector(memory_liquid(20, random_state=0)).fit(series)),
-        ("readout sketch (beyond 4,000 rows and columns)", lambda: _sparse_sketch(
+        ("readout sketch (beyond 4,000 rows and columns)", lambda: sparse_sketch(
             rng.standard_normal((3, 4)), np.arange(4), np.zeros(4), np.ones(4), np.zeros((4, 2), dtype=np.int64),
             np.ones((4, 2), dtype=np.float32), np.zeros((3, 2), dtype=np.float32))),
     ]

@@ -69,40 +69,42 @@ sketch in ``O(n p LOW_RANK)``: the formulas above hold with ``Q`` the leading
 eigenvectors of ``X X^T`` (``H = Q diag(l / (l + a)) Q^T``). On 7,494 rows x
 10,771 varying columns the readout takes 2.7-2.9 s instead of 42 s, with the
 same test accuracy.
+
+The passes over ``X`` live in ``liquid.readout_passes``, the leave-one-out formulas in
+``liquid.readout_loo``; this module chooses the model and holds the estimators.
 """
 from __future__ import annotations
 
 import warnings
 
 import numpy as np
-from joblib import cpu_count
-from scipy.linalg import blas, cho_factor, cho_solve, eigh, qr
+from scipy.linalg import cho_factor, cho_solve, eigh
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.preprocessing import LabelBinarizer
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._threads import thread_pool
-from .calibration import fit_temperature, log_softmax
 from ._limits import check_memory
 from ._validation import check_labels, check_magnitude, check_number
-from .readout_kernels import column_moments, sparse_sign_sketch
+from .calibration import fit_temperature, log_softmax
+from .readout_loo import choose_scale, dual_errors, dual_loo, dual_loo_residuals, primal_loo
+from .readout_passes import centred_gram, column_statistics, leading_components, product, transposed_product
 
 #: Feature dtypes taken as they are (anything else is converted to float64).
 FLOAT_DTYPES = (np.float64, np.float32)
+
 #: Penalties searched by default (also by the estimators' default readouts): 1e-3 ... 1e4.
 DEFAULT_ALPHAS = tuple(np.logspace(-3, 4, 15))
+
 #: Rows (evenly spaced) on which a column factor is chosen when there are more: the factor is a coarse
 #: choice, and each try costs an eigendecomposition of the rows' Gram matrix.
 SCALE_CHOICE_ROWS = 1000
+
 #: Beyond this many rows and varying columns, the ridge is restricted to the leading ``LOW_RANK``
-#: principal directions of the rows (see ``_leading_components``): an exact decomposition of the Gram
+#: principal directions of the rows (see ``leading_components``): an exact decomposition of the Gram
 #: matrix would cost several times the liquid's simulation (34 s for 7,494 rows on 2 cores).
 LOW_RANK_ABOVE = 4000
 LOW_RANK = 1000
-LOW_RANK_OVERSAMPLING = 100
-#: Nonzeros per row of the sparse sign matrix that sketches the range (``_leading_components``).
-SKETCH_NONZEROS = 8
 
 
 def _check_positive(name: str, values, what: str) -> np.ndarray:
@@ -137,14 +139,14 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
     has the least LOO error on the rows ``choice_rows`` (all if None) wins, the first of equally
     good ones, and the penalty is then chosen on all rows. When the Gram matrix of the rows is
     decomposed, its plain and scaled columns' parts are computed once, from blocks of centred
-    columns (``_centred_blocks``: X is never copied whole), and serve every factor. Beyond
+    columns (``centred_blocks``: X is never copied whole), and serve every factor. Beyond
     ``LOW_RANK_ABOVE`` rows and varying columns, the fit is restricted to the leading ``LOW_RANK``
     principal directions of the rows (see the module notes). The returned coefficients apply to
     the unscaled ``X``.
     Returns ``(coef (p, t), intercept (t,), alpha, scale, loo_mse per alpha, loo residuals (n, t))``, the
     last at the chosen penalty: row ``i``'s target less the prediction of the ridge fitted without it.
     """
-    varying, x_mean, x_std = _column_statistics(X)
+    varying, x_mean, x_std = column_statistics(X)
     scaled = varying & (False if scaled is None else scaled)
     if not scaled.any():
         scales = scales[:1]
@@ -162,25 +164,25 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
     elif scales.size > 1:  # the factor from the Gram matrix of at most SCALE_CHOICE_ROWS rows
         subset = X if choice_rows is None else X[choice_rows]
         subset_mean = subset.mean(axis=0, dtype=np.float64)
-        parts = (_centred_gram(subset, subset_mean, column_weights, plain)[0],
-                 _centred_gram(subset, subset_mean, column_weights, scaled)[0])
+        parts = (centred_gram(subset, subset_mean, column_weights, plain)[0],
+                 centred_gram(subset, subset_mean, column_weights, scaled)[0])
         Ysub = Y if choice_rows is None else Y[choice_rows]
-        scale = _choose_scale(parts, Ysub - Ysub.mean(axis=0), alphas, scales, None)
+        scale = choose_scale(parts, Ysub - Ysub.mean(axis=0), alphas, scales, None)
     factors = np.where(scaled, scale, 1.0) * column_weights
     if low_rank:
-        eigenvalues, Q, errors = _dual_errors(*_leading_components(X, x_mean, factors, varying, LOW_RANK), Yc, alphas)
+        eigenvalues, Q, errors = dual_errors(*leading_components(X, x_mean, factors, varying, LOW_RANK), Yc, alphas)
         best = int(np.argmin(errors))
         dual_weights = Q @ ((1.0 / (eigenvalues + alphas[best]))[:, None] * (Q.T @ Yc))
-        loo = _dual_loo_residuals(eigenvalues, Q, Yc, alphas[best])
+        loo = dual_loo_residuals(eigenvalues, Q, Yc, alphas[best])
     if n <= p or low_rank:
         # Weights of the scaled matrix: X_s^T d = factors * (X^T d - mean (1^T d)).
-        weights = _transposed_product(X, dual_weights) - np.outer(x_mean, dual_weights.sum(axis=0))
+        weights = transposed_product(X, dual_weights) - np.outer(x_mean, dual_weights.sum(axis=0))
         weights *= factors[:, None]
     else:
         Xc = X[:, varying].astype(np.float64, copy=False)  # a copy of few columns, centred and scaled in place
         Xc -= x_mean[varying]
         Xc *= factors[varying]
-        eigenvalues, V, ZtY, errors, loo_at = _primal_loo(Xc.T @ Xc, Xc, Yc, alphas)
+        eigenvalues, V, ZtY, errors, loo_at = primal_loo(Xc.T @ Xc, Xc, Yc, alphas)
         best = int(np.argmin(errors))
         loo = loo_at(alphas[best])
         weights = np.zeros((X.shape[1], Y.shape[1]))
@@ -189,85 +191,18 @@ def loo_ridge(X: np.ndarray, Y: np.ndarray, alphas: np.ndarray, scaled: np.ndarr
     weights[~varying] = 0.0
     return weights, y_mean - x_mean @ weights, float(alphas[best]), scale, errors, loo
 
-
-def _transposed_product(X: np.ndarray, D: np.ndarray) -> np.ndarray:
-    """``X^T D`` in float64. A float32 ``X`` is widened a block of ``BLOCK_COLUMNS`` columns at a time:
-    numpy's mixed product would widen all of it at once (a float64 copy of the whole feature matrix)."""
-    if X.dtype == np.float64:
-        return X.T @ D
-    out = np.empty((X.shape[1], D.shape[1]))
-    for start in range(0, X.shape[1], BLOCK_COLUMNS):
-        out[start:start + BLOCK_COLUMNS] = X[:, start:start + BLOCK_COLUMNS].T.astype(np.float64) @ D
-    return out
-
-
-def _product(X: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """``X W`` in float64, a float32 ``X`` widened ``BLOCK_VALUES`` values (whole rows) at a time (see
-    ``_transposed_product``)."""
-    if X.dtype == np.float64:
-        return X @ W
-    out = np.empty((X.shape[0], W.shape[1]) if W.ndim == 2 else X.shape[0])
-    rows = max(1, BLOCK_VALUES // max(X.shape[1], 1))
-    for start in range(0, X.shape[0], rows):
-        out[start:start + rows] = X[start:start + rows].astype(np.float64) @ W
-    return out
-
-
-#: Values of a float32 matrix widened at a time by ``_product`` (8 MB in float64).
-BLOCK_VALUES = 1 << 20
-#: Columns per block of ``_centred_blocks``: a block of a few thousand rows stays within tens of MB.
-BLOCK_COLUMNS = 1024
-#: Contiguous ranges of a block's columns from which on the block is gathered at once (``np.take``)
-#: rather than copied range by range.
-MAX_RANGES_PER_BLOCK = 16
-
-
-def _centred_blocks(X: np.ndarray, x_mean: np.ndarray, mask: np.ndarray):
-    """Yield ``(columns, block)``: the columns of ``X`` in the boolean ``mask``, up to
-    ``BLOCK_COLUMNS`` at a time, copied into one reused buffer and centred on ``x_mean`` (exact,
-    whatever the columns' offsets). A block's columns are copied range by range when they form few
-    contiguous ranges (long rows: a gather is slower), else gathered at once (many short ranges:
-    silent neurons scattered among the columns). A copy of the whole of X costs more than its Gram
-    matrix's products on some machines (page faults: 1.3 s for 2,700 x 30,000 on the benchmark
-    machine, against 2.1 s for the products)."""
-    selected = np.flatnonzero(mask)
-    if selected.size == 0:
-        return
-    buffer = np.empty((X.shape[0], min(BLOCK_COLUMNS, selected.size)))
-    for start in range(0, selected.size, buffer.shape[1]):
-        columns = selected[start:start + buffer.shape[1]]
-        block = buffer[:, :columns.size]
-        bounds = np.concatenate([[0], np.flatnonzero(np.diff(columns) != 1) + 1, [columns.size]]).tolist()
-        if len(bounds) <= MAX_RANGES_PER_BLOCK:
-            for first, last in zip(bounds[:-1], bounds[1:]):
-                a, b = columns[first], columns[last - 1] + 1
-                np.subtract(X[:, a:b], x_mean[a:b], out=block[:, first:last])
-        else:
-            if X.dtype == np.float64:
-                np.take(X, columns, axis=1, out=block, mode="clip")  # valid indices; "clip" writes unbuffered
-                block -= x_mean[columns]
-            else:  # np.take writes only its own dtype: gather, then widen while centring
-                np.subtract(X[:, columns], x_mean[columns], out=block)
-        yield columns, block
-
-
 #: From this many rows, the dual ridge's Gram matrix and eigendecomposition are computed in float32
 #: (``_dual_fit``): below it they take a fraction of a second in float64.
 FLOAT32_ROWS = 1000
-#: Blocks whose float32 products are summed in float32 before they are added to the float64 Gram matrix.
-FLOAT32_BLOCKS_PER_SUM = 8
-#: Rows whose products are also taken in float64, to measure the float32 products' rounding.
-PROBE_ROWS = 32
+
 #: The float32 Gram matrix is kept if its measured rounding (Frobenius norm) is at most this fraction
 #: of the chosen penalty: then the change of ``G + a I``, and of the fit, is at most that fraction.
 MAX_ROUNDING_TO_PENALTY = 1e-2
+
 #: Penalties whose LOO error a float32 eigendecomposition gives: from this many times float32's
 #: ``eps`` times the largest eigenvalue (on 2,700 x 28,000 liquid features, the errors agree with float64
 #: to 1e-4 from one time).
 TRUSTED_PENALTY = 10.0
-
-#: Values (rows x penalties x targets) of the LOO residuals computed at once by ``_dual_errors``.
-LOO_GROUP_VALUES = 10_000_000
 
 #: Columns whose standard deviation is below this fraction of the median one's get weight 0 under
 #: ``std_power``: they are constant up to rounding (a filtered trace whose last spike lies hundreds of
@@ -285,7 +220,6 @@ def _std_weights(std: np.ndarray, varying: np.ndarray, std_power: float) -> np.n
     weights = np.where(varying, 0.0, 1.0)
     weights[usable] = std[usable] ** -std_power
     return weights
-
 
 #: Widest spread of a varying column, relative to the median varying column's (after ``std_power``): the
 #: Gram matrix holds about 16 digits, and a column 1e20 times wider than the rest leaves none of theirs
@@ -313,49 +247,6 @@ def _bounded_spread(std: np.ndarray, varying: np.ndarray, weights: np.ndarray) -
     return weights
 
 
-#: The readout kernels' passes split the rows into at most this many chunks of at least ``MIN_CHUNK_ROWS``
-#: rows, a function of the number of rows only: the chunks' sums are added in chunk order, so the result
-#: does not depend on the number of threads.
-MAX_ROW_CHUNKS = 16
-MIN_CHUNK_ROWS = 256
-
-
-def _column_statistics(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``(varying, mean, std)``: which columns of ``X`` take more than one value, and each column's mean
-    and population standard deviation, in one pass (``readout_kernels.column_moments``, deviations from
-    the first row: the first row is a sample, so its squared offset from the mean is at most n times the
-    variance, and the variance loses at most log10(n) digits to it). A constant column's mean is its
-    value, exactly and finite (a sum of huge values could overflow): its weight is 0, and its mean enters
-    the intercept only as mean x 0."""
-    bounds = _row_chunks(X.shape[0])
-    shift = np.array(X[0], dtype=np.float64)
-    low, high, sums, squares = (np.empty((bounds.size - 1, X.shape[1])) for _ in range(4))
-    _on_rows(lambda k, first, last: column_moments(X, shift, first, last, low[k], high[k], sums[k], squares[k]),
-             bounds)
-    varying = high.max(axis=0) > low.min(axis=0)
-    offset = sums.sum(axis=0) / X.shape[0]
-    mean = np.where(varying, shift + offset, shift)
-    variance = np.maximum(squares.sum(axis=0) / X.shape[0] - offset * offset, 0.0)
-    return varying, mean, np.where(varying, np.sqrt(variance), 0.0)
-
-
-def _row_chunks(n: int) -> np.ndarray:
-    """Bounds (first 0, last n) of the row chunks of an ``n``-row pass."""
-    return np.linspace(0, n, max(1, min(MAX_ROW_CHUNKS, n // MIN_CHUNK_ROWS)) + 1).astype(np.int64)
-
-
-def _on_rows(task, bounds: np.ndarray) -> None:
-    """``task(k, first, last)`` for each chunk ``k`` of rows ``bounds[k]:bounds[k + 1]``, on the
-    machine's cores (the kernels release the GIL)."""
-    n_chunks = bounds.size - 1
-    n_threads = min(cpu_count(), n_chunks)
-    if n_threads <= 1:
-        for k in range(n_chunks):
-            task(k, bounds[k], bounds[k + 1])
-    else:
-        list(thread_pool(n_threads).map(lambda k: task(k, bounds[k], bounds[k + 1]), range(n_chunks)))
-
-
 def _dual_fit(X: np.ndarray, x_mean: np.ndarray, column_weights: np.ndarray, plain: np.ndarray,
               scaled: np.ndarray, scales: np.ndarray, Yc: np.ndarray, alphas: np.ndarray, choice_rows):
     """The ridge on the centred rows' Gram matrix: ``(dual_weights (n, t), index of the best penalty, LOO
@@ -373,14 +264,14 @@ def _dual_fit(X: np.ndarray, x_mean: np.ndarray, column_weights: np.ndarray, pla
                                         single=True)
         eigenvalues, Q = eigh(G.astype(np.float32), overwrite_a=True, check_finite=False, driver="evd")
         resolution = TRUSTED_PENALTY * np.finfo(np.float32).eps * max(float(eigenvalues[-1]), 0.0)
-        eigenvalues, Q, errors = _dual_errors(eigenvalues.astype(np.float64), Q.astype(np.float64), Yc, alphas,
+        eigenvalues, Q, errors = dual_errors(eigenvalues.astype(np.float64), Q.astype(np.float64), Yc, alphas,
                                               resolution)
         trusted = alphas >= resolution
         if trusted.any():
             errors[~trusted] = np.nan
             best = int(np.nanargmin(errors))
             if alphas[best] > alphas[trusted].min() and rounding <= MAX_ROUNDING_TO_PENALTY * alphas[best]:
-                loo = _dual_loo_residuals(eigenvalues, Q, Yc, alphas[best])  # float32 eigenpairs: enough here
+                loo = dual_loo_residuals(eigenvalues, Q, Yc, alphas[best])  # float32 eigenpairs: enough here
                 del Q
                 G[np.diag_indices_from(G)] += alphas[best]
                 factor = cho_factor(G, lower=True, overwrite_a=True, check_finite=False)
@@ -389,236 +280,28 @@ def _dual_fit(X: np.ndarray, x_mean: np.ndarray, column_weights: np.ndarray, pla
         scales = np.array([scale])  # in float64, with the factor already chosen
     G, _, scale = _dual_gram(X, x_mean, column_weights, plain, scaled, scales, Yc, alphas, choice_rows,
                              single=False)
-    eigenvalues, Q, errors = _dual_loo(G, Yc, alphas)
+    eigenvalues, Q, errors = dual_loo(G, Yc, alphas)
     best = int(np.argmin(errors))
     return (Q @ ((1.0 / (eigenvalues + alphas[best]))[:, None] * (Q.T @ Yc)), best, errors, scale,
-            _dual_loo_residuals(eigenvalues, Q, Yc, alphas[best]))
+            dual_loo_residuals(eigenvalues, Q, Yc, alphas[best]))
 
 
 def _dual_gram(X: np.ndarray, x_mean: np.ndarray, column_weights: np.ndarray, plain: np.ndarray,
                scaled: np.ndarray, scales: np.ndarray, Yc: np.ndarray, alphas: np.ndarray, choice_rows,
                single: bool) -> tuple[np.ndarray, float, float]:
     """The centred rows' Gram matrix with the ``scaled`` columns multiplied by the best of ``scales``
-    (chosen on ``choice_rows``, see ``_choose_scale``) and its estimated rounding (``_centred_gram``):
+    (chosen on ``choice_rows``, see ``choose_scale``) and its estimated rounding (``centred_gram``):
     ``(G, rounding, scale)``."""
-    G, rounding = _centred_gram(X, x_mean, column_weights, plain, single)
+    G, rounding = centred_gram(X, x_mean, column_weights, plain, single)
     scale = float(scales[0])
     if scaled.any():
-        extra, extra_rounding = _centred_gram(X, x_mean, column_weights, scaled, single)
+        extra, extra_rounding = centred_gram(X, x_mean, column_weights, scaled, single)
         if scales.size > 1:
-            scale = _choose_scale((G, extra), Yc, alphas, scales, choice_rows)
+            scale = choose_scale((G, extra), Yc, alphas, scales, choice_rows)
         extra *= scale**2
         G += extra
         rounding += scale**2 * extra_rounding
     return G, rounding, scale
-
-
-def _centred_gram(X: np.ndarray, x_mean: np.ndarray, column_weights: np.ndarray, mask: np.ndarray,
-                  single: bool = False) -> tuple[np.ndarray, float]:
-    """Gram matrix of the rows of ``X`` over the columns in ``mask``, each centred and multiplied by
-    its weight, and an estimate of its rounding error. Each block's products are added straight into
-    one triangle (BLAS ``syrk``). ``single``: the products in float32 (twice as fast), summed in float32
-    over ``FLOAT32_BLOCKS_PER_SUM`` blocks, then in float64; the same products of ``PROBE_ROWS`` evenly
-    spaced rows are also taken in float64, and the rounding returned is the Frobenius norm of the
-    error estimated from those rows (an upper bound of its spectral norm; 0 in float64).
-    Returns ``(G, rounding)``."""
-    n = X.shape[0]
-    G = np.zeros((n, n), order="F")
-    if not single:
-        for columns, block in _centred_blocks(X, x_mean, mask):
-            block *= column_weights[columns]
-            # block.T is Fortran-ordered (no copy); trans=1: G += (block.T)^T block.T = block block^T.
-            G = blas.dsyrk(1.0, block.T, beta=1.0, c=G, trans=1, lower=1, overwrite_c=1)
-        _mirror_lower(G)
-        return G, 0.0
-    probe = np.linspace(0, n - 1, min(PROBE_ROWS, n)).astype(int)
-    probe_exact = np.zeros((n, probe.size), order="F")
-    partial = np.zeros((n, n), dtype=np.float32, order="F")
-    buffer = np.empty((n, min(BLOCK_COLUMNS, int(np.count_nonzero(mask)))), dtype=np.float32)
-    for k, (columns, block) in enumerate(_centred_blocks(X, x_mean, mask)):
-        block *= column_weights[columns]
-        # scipy's BLAS, not numpy's: each has its own threads, which spin a while after a call and
-        # would slow the other's next one down (twice as slow syrk on 2 cores).
-        probe_exact = blas.dgemm(1.0, block.T, block[probe].T, beta=1.0, c=probe_exact, trans_a=1,
-                                 overwrite_c=1)
-        block32 = buffer[:, :columns.size]
-        block32[...] = block
-        partial = blas.ssyrk(1.0, block32.T, beta=1.0, c=partial, trans=1, lower=1, overwrite_c=1)
-        if (k + 1) % FLOAT32_BLOCKS_PER_SUM == 0:
-            G += partial
-            partial[...] = 0.0
-    G += partial
-    del partial
-    _mirror_lower(G)
-    rounding = float(np.linalg.norm(G[:, probe] - probe_exact) * np.sqrt(n / probe.size))
-    return G, rounding
-
-
-def _mirror_lower(G: np.ndarray, block: int = 256) -> None:
-    """Copy the lower triangle of the square ``G`` onto its upper one, in place and in square blocks
-    (``np.tril`` would allocate a matrix as large as G)."""
-    n = G.shape[0]
-    for start in range(0, n, block):
-        stop = min(start + block, n)
-        G[start:stop, stop:] = G[stop:, start:stop].T
-        diagonal = G[start:stop, start:stop]
-        upper = np.triu_indices(stop - start, 1)
-        diagonal[upper] = diagonal.T[upper]
-
-
-def _choose_scale(parts, Yc: np.ndarray, alphas: np.ndarray, scales: np.ndarray, rows) -> float:
-    """The factor of ``scales`` whose best penalty has the least LOO error on ``rows`` (all if None),
-    given the centred plain and scaled columns' parts of the rows' Gram matrix; the first of equally
-    good factors wins."""
-    plain, extra = parts
-    Ysub = Yc
-    if rows is not None:
-        plain, extra = _double_centred(plain[np.ix_(rows, rows)]), _double_centred(extra[np.ix_(rows, rows)])
-        Ysub = Yc[rows] - Yc[rows].mean(axis=0)
-    best, best_error = float(scales[0]), np.inf
-    for scale in scales:
-        error = _dual_loo(plain + scale**2 * extra, Ysub, alphas)[2].min()
-        if error < best_error:
-            best, best_error = float(scale), error
-    return best
-
-
-def _double_centred(G: np.ndarray) -> np.ndarray:
-    """The Gram matrix of the rows behind ``G`` once they are centred on their own mean."""
-    row_means = G.mean(axis=1)
-    return G - row_means[:, None] - row_means[None, :] + row_means.mean()
-
-
-def _dual_loo(G: np.ndarray, Yc: np.ndarray, alphas: np.ndarray):
-    """Eigendecomposition of the centred rows' Gram matrix ``G`` (n, n; overwritten) and the mean
-    squared LOO residual of every penalty: ``(eigenvalues, Q, errors)``."""
-    eigenvalues, Q = eigh(G, overwrite_a=True, check_finite=False, driver="evd")
-    return _dual_errors(eigenvalues, Q, Yc, alphas)
-
-
-def _dual_errors(eigenvalues: np.ndarray, Q: np.ndarray, Yc: np.ndarray, alphas: np.ndarray,
-                 resolution: float | None = None):
-    """``(eigenvalues, Q, errors)``: the LOO errors of every penalty ``a`` for the hat matrix
-    ``H = Q diag(l / (l + a)) Q^T`` of the eigenpairs ``(l, Q)`` of the centred rows' Gram matrix.
-    Eigenvalues up to ``resolution`` are taken as zero (default: float64 rounding, as in numpy's
-    ``matrix_rank``; a float32 decomposition passes its own)."""
-    n = Q.shape[0]
-    # Eigenvalues within rounding of zero are zero: the constant vector's, which centring puts in the null
-    # space, would otherwise weigh on the tiny diagonal of I - H of a nearly interpolating fit (a float32
-    # decomposition gives it about eps32 * l_max, which at a penalty of 1e-2 moved a LOO error fourfold).
-    if resolution is None:
-        resolution = eigenvalues.max(initial=0.0) * n * np.finfo(float).eps
-    eigenvalues = np.where(eigenvalues > resolution, eigenvalues, 0.0)
-    QtY = Q.T @ Yc
-    Q2 = Q * Q
-    rank, n_targets = QtY.shape
-    errors = np.empty(alphas.shape[0])
-    # Penalties a group at a time, each group's products in one matrix product: Q is read once per group
-    # rather than once per penalty (for few targets, a product per penalty is bound by reading Q).
-    group = max(1, LOO_GROUP_VALUES // (n * n_targets))
-    for first in range(0, alphas.shape[0], group):
-        some = alphas[first:first + group]
-        keep = eigenvalues[:, None] / (eigenvalues[:, None] + some)  # (rank, penalties)
-        fitted = Q @ (keep[:, :, None] * QtY[:, None, :]).reshape(rank, -1)
-        residuals = Yc[:, None, :] - fitted.reshape(n, some.shape[0], n_targets)  # (I - H) Y per penalty
-        # diag(I - H), less the intercept's 1/n: centring puts the constant vector in the null space
-        # of X X^T, but the unpenalised intercept fits it exactly.
-        diagonals = 1.0 - Q2 @ keep - 1.0 / n
-        errors[first:first + group] = np.mean((residuals / diagonals[:, :, None]) ** 2, axis=(0, 2))
-    return eigenvalues, Q, errors
-
-
-def _dual_loo_residuals(eigenvalues: np.ndarray, Q: np.ndarray, Yc: np.ndarray, alpha: float) -> np.ndarray:
-    """LOO residuals (n, t) of one penalty from the eigenpairs of the centred rows' Gram matrix (eigenvalues
-    within rounding of zero already zeroed, as ``_dual_errors`` returns them): ``_dual_errors``' formula
-    for one penalty, kept per row."""
-    keep = eigenvalues / (eigenvalues + alpha)
-    fitted = Q @ (keep[:, None] * (Q.T @ Yc))
-    diagonal = 1.0 - (Q * Q) @ keep - 1.0 / Q.shape[0]
-    return (Yc - fitted) / diagonal[:, None]
-
-
-def _primal_loo(C: np.ndarray, Xc: np.ndarray, Yc: np.ndarray, alphas: np.ndarray):
-    """Eigendecomposition of the centred columns' ``C = Xc^T Xc`` (p, p; overwritten) and the mean
-    squared LOO residual of every penalty: ``(eigenvalues, V, Z^T Yc, errors, loo_at)`` with ``Z = Xc V``;
-    ``loo_at(alpha)`` gives the LOO residuals (n, t) of one penalty."""
-    n = Xc.shape[0]
-    eigenvalues, V = eigh(C, overwrite_a=True, check_finite=False, driver="evd")
-    eigenvalues = np.clip(eigenvalues, 0.0, None)
-    Z = Xc @ V
-    ZtY = Z.T @ Yc
-    Z2 = Z * Z
-    def loo_at(alpha: float) -> np.ndarray:
-        inverse = 1.0 / (eigenvalues + alpha)
-        fitted = Z @ (inverse[:, None] * ZtY)
-        leverage = Z2 @ inverse + 1.0 / n  # the intercept's share of the hat matrix
-        return (Yc - fitted) / (1.0 - leverage)[:, None]
-
-    errors = np.array([np.mean(loo_at(alpha) ** 2) for alpha in alphas])
-    return eigenvalues, V, ZtY, errors, loo_at
-
-
-def _leading_components(X: np.ndarray, x_mean: np.ndarray, factors: np.ndarray, mask: np.ndarray,
-                        rank: int) -> tuple[np.ndarray, np.ndarray]:
-    """The ``rank`` largest eigenvalues of ``X_s X_s^T`` and their eigenvectors (n, rank), ``X_s`` being
-    the columns of ``X`` in ``mask``, centred on ``x_mean`` and multiplied by ``factors``, by a randomized
-    range finder (Halko, Martinsson & Tropp 2011) in float32: float32 is safe here, since only the
-    leading part of the spectrum is kept; the eigenproblem of the small projected matrix is solved in
-    float64. The range is sketched with a sparse sign matrix (``SKETCH_NONZEROS`` entries of +-1 in each
-    of its rows; Martinsson & Tropp 2020, section 9.2) rather than a Gaussian one: a pass over ``X`` in
-    ``O(n p SKETCH_NONZEROS)`` instead of a dense product (on 7,494 x 10,771 liquid features 0.16 s
-    against 1.3 s with the columns' gathering, same test accuracy over three sketch seeds). The second
-    product, with the orthonormal basis, is dense and taken block by block (``_centred_blocks``), so no
-    float32 copy of ``X_s`` is made: on the benchmark machine the first touch of a fresh array of 300 MB
-    costs 0.6 s (the kernel compacts memory for the huge pages numpy asks for). No power iteration: it
-    doubles the cost (two more products with ``X``), and on 7,494 x 10,177 liquid features it lowered
-    the LOO error by a sixth but left test accuracy unchanged. The sketch has a fixed seed, and each
-    row's sums a fixed order, so the result is deterministic."""
-    rng = np.random.default_rng(0)
-    columns = np.flatnonzero(mask)
-    n, p = X.shape[0], columns.size
-    width = min(rank + LOW_RANK_OVERSAMPLING, n, p)
-    buckets = rng.integers(0, width, (p, SKETCH_NONZEROS))
-    signs = rng.choice(np.array([-1.0, 1.0], dtype=np.float32), (p, SKETCH_NONZEROS))
-    basis = np.zeros((n, width), dtype=np.float32)
-    _sparse_sketch(X, columns, x_mean[columns], factors[columns], buckets, signs, basis)
-    basis = qr(basis, mode="economic", overwrite_a=True, check_finite=False)[0]
-    buffer = np.empty((n, min(BLOCK_COLUMNS, p)), dtype=np.float32)
-    projected = np.empty((p, width), dtype=np.float32)
-    for start, block in _float32_blocks(X, x_mean, factors, mask, buffer):
-        np.matmul(block.T, basis, out=projected[start:start + block.shape[1]])
-    eigenvalues, rotation = eigh((projected.T @ projected).astype(np.float64), check_finite=False, driver="evd")
-    keep = slice(max(width - rank, 0), width)
-    # The basis is float32: its rotation is taken in float32 too (twice as fast), then widened.
-    return eigenvalues[keep], (basis @ rotation[:, keep].astype(np.float32)).astype(np.float64)
-
-
-def _sparse_sketch(X: np.ndarray, columns: np.ndarray, means: np.ndarray, factors: np.ndarray,
-                   buckets: np.ndarray, signs: np.ndarray, out: np.ndarray) -> None:
-    """``out += X_s @ Omega`` by ``readout_kernels.sparse_sign_sketch``. The shapes and index ranges are
-    checked here: the kernel does not."""
-    n, width = out.shape
-    p = columns.shape[0]
-    if not (X.dtype in (np.float32, np.float64) and means.dtype == factors.dtype == np.float64
-            and out.dtype == signs.dtype == np.float32
-            and X.shape[0] == n and means.shape == factors.shape == (p,) and buckets.shape == signs.shape
-            and buckets.shape[0] == p and out.flags.c_contiguous):
-        raise ValueError("sparse sketch: inconsistent arrays")
-    if p and (columns.min() < 0 or columns.max() >= X.shape[1] or buckets.min() < 0 or buckets.max() >= width):
-        raise ValueError("sparse sketch: an index out of range")
-    _on_rows(lambda k, first, last: sparse_sign_sketch(X, columns, means, factors, buckets, signs, first, last, out),
-             _row_chunks(n))
-
-
-def _float32_blocks(X: np.ndarray, x_mean: np.ndarray, factors: np.ndarray, mask: np.ndarray, buffer: np.ndarray):
-    """Yield ``(start, block)``: the centred columns of ``X`` in ``mask`` (``_centred_blocks``) multiplied by
-    their factors, in float32 in ``buffer``; ``start`` counts the columns before the block."""
-    start = 0
-    for columns, block in _centred_blocks(X, x_mean, mask):
-        block32 = buffer[:, :columns.size]
-        np.multiply(block, factors[columns], out=block32, casting="same_kind")
-        yield start, block32
-        start += columns.size
 
 
 class _GramRidgeCV(BaseEstimator):
@@ -664,7 +347,7 @@ class _GramRidgeCV(BaseEstimator):
 
     def _linear(self, X) -> np.ndarray:
         check_is_fitted(self, "coef_")
-        return _product(self._validated(X), self.coef_) + self.intercept_
+        return product(self._validated(X), self.coef_) + self.intercept_
 
 
 class GramRidgeCV(RegressorMixin, _GramRidgeCV):

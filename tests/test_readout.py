@@ -72,7 +72,7 @@ def test_scattered_scaled_columns_and_large_offsets_give_scikit_learns_model(mon
     RidgeClassifierCV on the scaled matrix."""
     import liquid.readout
 
-    monkeypatch.setattr(liquid.readout, "BLOCK_COLUMNS", 64)
+    monkeypatch.setattr(liquid.readout_passes, "BLOCK_COLUMNS", 64)
     X, labels, _ = _problem(120, 400, 4, seed=2)
     X[:, ::2] *= 0.05
     X += offset
@@ -91,7 +91,7 @@ def test_std_power_divides_columns_by_their_spread(monkeypatch, n, p, std_power)
     very different spreads make the choice matter."""
     import liquid.readout
 
-    monkeypatch.setattr(liquid.readout, "BLOCK_COLUMNS", 50)
+    monkeypatch.setattr(liquid.readout_passes, "BLOCK_COLUMNS", 50)
     X, labels, _ = _problem(n, p, 3, seed=4)
     X *= np.random.default_rng(5).uniform(0.01, 10.0, p)
     X[:, 7] = 2.5
@@ -148,7 +148,7 @@ def test_large_problems_keep_the_leading_principal_directions(monkeypatch, n, p)
     """Beyond LOW_RANK_ABOVE rows and columns, the ridge runs on the leading LOW_RANK directions of the
     rows. On features of rank 20 (plus noise far below the penalties), 40 directions hold all of them: the
     same model as the exact decomposition, up to the float32 sketch."""
-    import liquid.readout
+    import liquid.readout_passes
 
     rng = np.random.default_rng(3)
     X = rng.standard_normal((n, 20)) @ rng.standard_normal((20, p)) + 1e-4 * rng.standard_normal((n, p))
@@ -171,7 +171,8 @@ def test_column_passes_match_numpy_over_many_row_chunks(order):
     """The readout's passes over its features (numba, rows split into chunks): which columns vary, their
     means and standard deviations, as numpy computes them, on any memory order; a constant column's mean
     is its value exactly."""
-    from liquid.readout import MIN_CHUNK_ROWS, _column_statistics, _row_chunks, _std_weights
+    from liquid.readout import _std_weights
+    from liquid.readout_passes import MIN_CHUNK_ROWS, column_statistics, row_chunks
 
     rng = np.random.default_rng(4)
     n = 5 * MIN_CHUNK_ROWS + 7
@@ -180,8 +181,8 @@ def test_column_passes_match_numpy_over_many_row_chunks(order):
     X[:, 9] = 0.0
     X[n - 1, 9] = 1e-3  # varies in the last row only
     X[0, 11] += 1e4  # the first row, from which the pass takes deviations, far out
-    assert _row_chunks(n).size - 1 == 5
-    varying, mean, std = _column_statistics(X)
+    assert row_chunks(n).size - 1 == 5
+    varying, mean, std = column_statistics(X)
     np.testing.assert_array_equal(varying, np.ptp(X, axis=0) > 0)
     assert mean[7] == 1e300 and std[7] == 0.0
     np.testing.assert_allclose(mean[varying], X[:, varying].mean(axis=0), rtol=1e-11)
@@ -194,7 +195,7 @@ def test_column_passes_match_numpy_over_many_row_chunks(order):
 def test_sparse_sketch_is_the_product_with_its_sign_matrix():
     """The low-rank readout's range sketch equals the dense product of the centred, scaled columns with
     the sparse sign matrix it stands for; indices out of range are refused before the kernel runs."""
-    from liquid.readout import _sparse_sketch
+    from liquid.readout_passes import sparse_sketch
 
     rng = np.random.default_rng(5)
     X = rng.standard_normal((700, 60)) + 3.0
@@ -206,11 +207,11 @@ def test_sparse_sketch_is_the_product_with_its_sign_matrix():
     for j in range(columns.size):
         np.add.at(omega[j], buckets[j], signs[j])
     out = np.zeros((700, 25), dtype=np.float32)
-    _sparse_sketch(X, columns, means, factors, buckets, signs, out)
+    sparse_sketch(X, columns, means, factors, buckets, signs, out)
     np.testing.assert_allclose(out, ((X[:, columns] - means) * factors) @ omega, rtol=1e-4, atol=1e-4)
     buckets[3, 1] = 25
     with pytest.raises(ValueError, match="out of range"):
-        _sparse_sketch(X, columns, means, factors, buckets, signs, out)
+        sparse_sketch(X, columns, means, factors, buckets, signs, out)
 
 
 def test_readout_does_not_depend_on_the_number_of_threads(monkeypatch):
@@ -222,7 +223,7 @@ def test_readout_does_not_depend_on_the_number_of_threads(monkeypatch):
     monkeypatch.setattr(liquid.readout, "LOW_RANK_ABOVE", 800)
     models = []
     for n_threads in (1, 4):
-        monkeypatch.setattr(liquid.readout, "cpu_count", lambda: n_threads)
+        monkeypatch.setattr(liquid.readout_passes, "cpu_count", lambda: n_threads)
         models.append(GramRidgeClassifierCV(std_power=0.5).fit(X, labels))
     np.testing.assert_array_equal(models[0].coef_, models[1].coef_)
     assert models[0].alpha_ == models[1].alpha_
@@ -251,7 +252,7 @@ def test_float32_gram_and_decomposition_choose_the_penalty_and_the_fit_stays_flo
 def test_float32_falls_back_to_float64_when_it_cannot_tell(monkeypatch, alphas):
     """Penalties all far below float32's rounding of the Gram matrix, or the best penalty at the edge of
     the trusted ones (a nearly noiseless problem): the fit is redone in float64, the same model exactly."""
-    import liquid.readout
+    import liquid.readout_passes
 
     rng = np.random.default_rng(5)
     X = rng.standard_normal((200, 600))
@@ -266,7 +267,8 @@ def test_float32_falls_back_to_float64_when_it_cannot_tell(monkeypatch, alphas):
 def test_a_null_eigenvalue_left_by_float32_rounding_counts_as_zero():
     """Centring puts the constant vector in the Gram matrix's null space; a float32 decomposition gives it
     about eps32 * l_max instead of 0, which must not weigh on the LOO errors of the trusted penalties."""
-    from liquid.readout import TRUSTED_PENALTY, _dual_errors
+    from liquid.readout import TRUSTED_PENALTY
+    from liquid.readout_loo import dual_errors
 
     rng = np.random.default_rng(5)
     X = rng.standard_normal((200, 600))
@@ -277,22 +279,22 @@ def test_a_null_eigenvalue_left_by_float32_rounding_counts_as_zero():
     resolution = TRUSTED_PENALTY * np.finfo(np.float32).eps * eigenvalues[-1]
     alphas = np.logspace(-2, 1, 4)  # all trusted
     assert alphas[0] > resolution
-    exact = _dual_errors(np.where(np.arange(200) == 0, 0.0, eigenvalues), Q, Yc, alphas)[2]
+    exact = dual_errors(np.where(np.arange(200) == 0, 0.0, eigenvalues), Q, Yc, alphas)[2]
     rounded = np.where(np.arange(200) == 0, np.finfo(np.float32).eps * eigenvalues[-1], eigenvalues)
-    np.testing.assert_allclose(_dual_errors(rounded, Q, Yc, alphas, resolution)[2], exact, rtol=1e-12)
-    misread = _dual_errors(rounded, Q, Yc, alphas)[2][0]  # as a true eigenvalue: the error is off by a factor
+    np.testing.assert_allclose(dual_errors(rounded, Q, Yc, alphas, resolution)[2], exact, rtol=1e-12)
+    misread = dual_errors(rounded, Q, Yc, alphas)[2][0]  # as a true eigenvalue: the error is off by a factor
     assert not 0.5 < misread / exact[0] < 2
 
 
 def test_float32_gram_rounding_bounds_its_error():
-    """The rounding ``_centred_gram`` measures on its probe rows bounds the float32 Gram matrix's error."""
-    from liquid.readout import _centred_gram
+    """The rounding ``centred_gram`` measures on its probe rows bounds the float32 Gram matrix's error."""
+    from liquid.readout_passes import centred_gram
 
     rng = np.random.default_rng(2)
     X = rng.standard_normal((400, 3000)) * rng.uniform(0.1, 10.0, 3000) + rng.uniform(-50, 50, 3000)
     mean, weights, columns = X.mean(axis=0), rng.uniform(0.5, 2.0, 3000), np.ones(3000, dtype=bool)
-    exact, zero = _centred_gram(X, mean, weights, columns, single=False)
-    single, rounding = _centred_gram(X, mean, weights, columns, single=True)
+    exact, zero = centred_gram(X, mean, weights, columns, single=False)
+    single, rounding = centred_gram(X, mean, weights, columns, single=True)
     error = np.linalg.norm(single - exact, 2)
     assert zero == 0.0 and 0.0 < error <= rounding < 1e-5 * np.linalg.norm(exact, 2)
     np.testing.assert_array_equal(single, single.T)
@@ -345,7 +347,7 @@ def test_loo_residuals_are_those_of_refitting_without_each_row(monkeypatch, path
     penalty, intercept unpenalised)."""
     from sklearn.linear_model import Ridge
 
-    import liquid.readout
+    import liquid.readout_passes
 
     rng = np.random.default_rng(5)
     X = rng.standard_normal((n, 10)) @ rng.standard_normal((10, p)) if path == "low_rank" else \
