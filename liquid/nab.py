@@ -193,48 +193,80 @@ def nab_score(detections, timestamps, windows, profile: str = "standard",
         ``perfect_score`` are the same series' raw scores of the null and
         perfect detectors, for :func:`normalised_score`.
     """
+    times, detections = in_time_order(timestamps, detections)
+    rules = scoring_rules(times, windows, profile, probation_percent)
+    fired = np.flatnonzero(detections)
+    fired = fired[fired >= rules.probation]
+    outside = fired[rules.window_of[fired] < 0]
+    inside = fired[rules.window_of[fired] >= 0]
+    # Each window counts once, at its first detection (``inside`` is in time order).
+    detected, first = np.unique(rules.window_of[inside], return_index=True)
+    score = float(rules.reward[outside].sum() + rules.reward[inside[first]].sum())
+    missed = rules.n_windows - detected.size
+    return NABResult(score=score - rules.fn_weight * missed, null_score=rules.null_score,
+                     perfect_score=rules.perfect_score, detected_windows=int(detected.size), missed_windows=int(missed),
+                     false_positives=int(outside.size))
+
+
+@dataclass
+class ScoringRules:
+    """NAB's rules for one series in time order: per point, the window it lies in (-1 outside) and the reward
+    of a detection there (inside a window: the window's credit if it is the first detection; outside: the
+    false positive's cost, negative); points before ``probation`` are not scored."""
+
+    window_of: np.ndarray
+    reward: np.ndarray
+    spans: list[tuple[int, int]]
+    probation: int
+    fn_weight: float
+    null_score: float
+    perfect_score: float
+
+    @property
+    def n_windows(self) -> int:
+        return len(self.spans)
+
+
+def scoring_rules(times: np.ndarray, windows, profile: str = "standard",
+                  probation_percent: float = PROBATION_PERCENT) -> ScoringRules:
+    """The :class:`ScoringRules` of timestamps already in time order (:func:`in_time_order`) and their windows."""
     if not isinstance(profile, str) or profile not in PROFILES:
         raise ValueError(f"unknown profile {profile!r}; choose one of {sorted(PROFILES)}")
     check_number("probation_percent", probation_percent, 0.0, high=1.0)
     tp_weight, fn_weight, fp_weight = PROFILES[profile]
-    times, detections = in_time_order(timestamps, detections)
     spans = sorted(window_indices(times, windows))
     for (_, last), (first, _) in zip(spans[:-1], spans[1:]):
         if first <= last:
             raise ValueError(f"windows overlap (points {first}-{last}): NAB counts each window once, so they must "
                              "be disjoint")
-    probation = probation_length(detections.shape[0], probation_percent)
-    window_of = np.full(detections.shape[0], -1)
+    n = times.shape[0]
+    window_of = np.full(n, -1)
+    reward = np.empty(n)
     for w, (first, last) in enumerate(spans):
         window_of[first : last + 1] = w
+        position = np.arange(first, last + 1)
+        # A detection at the window's first point earns the full tp_weight, one at its end nothing.
+        reward[first : last + 1] = tp_weight * _scaled_sigmoids(-(last - position + 1) / (last - first + 1)) / MAX_TP
+    outside = np.flatnonzero(window_of < 0)
+    ends = np.array([last for _, last in spans], dtype=np.int64)
+    widths = np.array([last - first + 1 for first, last in spans], dtype=np.int64)
+    previous = np.searchsorted(ends, outside, side="left") - 1  # the latest window that ended before the point
+    unweighted = np.full(outside.shape[0], -1.0)  # before any window: the full cost
+    if spans:
+        wide = (previous >= 0) & (widths[np.maximum(previous, 0)] > 1)
+        k = previous[wide]
+        unweighted[wide] = _scaled_sigmoids(np.abs(ends[k] - outside[wide]) / (widths[k] - 1))
+    reward[outside] = fp_weight * unweighted
+    return ScoringRules(window_of=window_of, reward=reward, spans=spans,
+                        probation=probation_length(n, probation_percent), fn_weight=fn_weight,
+                        null_score=-fn_weight * len(spans), perfect_score=tp_weight * len(spans))
 
-    credited = np.full(len(spans), np.nan)  # the reward of each window's first detection
-    score, false_positives = 0.0, 0
-    for i in np.flatnonzero(detections):
-        if i < probation:
-            continue
-        w = window_of[i]
-        if w >= 0:
-            if np.isnan(credited[w]):
-                first, last = spans[w]
-                width = last - first + 1
-                credited[w] = tp_weight * scaled_sigmoid(-(last - i + 1) / width) / MAX_TP
-            continue
-        ended = [s for s in spans if s[1] < i]
-        if ended:
-            first, last = ended[-1]
-            width = last - first + 1
-            unweighted = scaled_sigmoid(abs(last - i) / (width - 1)) if width > 1 else -1.0
-        else:
-            unweighted = -1.0
-        score += fp_weight * unweighted
-        false_positives += 1
-    detected = int(np.sum(~np.isnan(credited)))
-    score += float(np.nansum(credited)) - fn_weight * (len(spans) - detected)
-    perfect = tp_weight * len(spans)
-    return NABResult(score=score, null_score=-fn_weight * len(spans), perfect_score=perfect,
-                     detected_windows=detected, missed_windows=len(spans) - detected,
-                     false_positives=false_positives)
+
+def _scaled_sigmoids(positions: np.ndarray) -> np.ndarray:
+    """:func:`scaled_sigmoid` of many positions."""
+    with np.errstate(over="ignore"):
+        values = 2.0 / (1.0 + np.exp(5.0 * positions)) - 1.0
+    return np.where(positions > 3.0, -1.0, values)
 
 
 def normalised_score(results: list[NABResult]) -> float:
