@@ -54,11 +54,11 @@ def check_labels(y, name: str = "y") -> np.ndarray:
     if y is None:
         raise ValueError(f"a classifier requires y to be passed, but the target {name} is None: give one class "
                          "label per sample")
-    values = np.asarray(y) if not isinstance(y, np.ndarray) or y.dtype != object else y
-    if values.dtype.kind in "OU" or isinstance(y, (list, tuple)):
-        items = list(y) if values.ndim == 1 else []
+    values = np.asarray(y)
+    # numpy turns a list of numbers and strings into strings ("U"); objects keep their own types ("O").
+    if values.dtype.kind in "OU" and values.ndim == 1:
         kinds = {"number" if isinstance(v, (Real, np.number)) and not isinstance(v, (bool, np.bool_))
-                 else type(v).__name__ for v in items}
+                 else type(v).__name__ for v in (y if isinstance(y, (list, tuple)) else values)}
         if len(kinds) > 1:
             raise TypeError(f"{name} mixes label types ({', '.join(sorted(kinds))}); use labels of one type")
     return values

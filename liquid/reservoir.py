@@ -10,7 +10,6 @@ import sys
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
-
 from math import prod
 
 import numpy as np

@@ -71,8 +71,8 @@ class _ProgressScorer:
     fit (at most one every ``interval`` seconds, and the last): fits done of about how many, the best fold
     accuracy so far and the time. Runs in the search's process (``n_jobs=1``)."""
 
-    def __init__(self, n_fits: int, verbose: int, interval: float = 2.0):
-        self.n_fits, self.verbose, self.interval = n_fits, verbose, interval
+    def __init__(self, n_fits: int, interval: float = 2.0):
+        self.n_fits, self.interval = n_fits, interval
         self.done, self.best = 0, -np.inf
         self.started = self.last = time.perf_counter()
 
@@ -176,7 +176,7 @@ class LSMClassifierCV(ClassifierMixin, BaseEstimator):
         halving = len(y) >= self.factor * 2 * self.cv * n_classes
         n_fits = self.cv * (_halving_candidates(n_candidates, self.factor, len(y) // (2 * self.cv * n_classes))
                             if halving else n_candidates)
-        scoring = _ProgressScorer(n_fits, self.verbose) if self.verbose else "accuracy"
+        scoring = _ProgressScorer(n_fits) if self.verbose else "accuracy"
         common = dict(cv=StratifiedKFold(self.cv, shuffle=True, random_state=seed), scoring=scoring, refit=True,
                       error_score="raise", n_jobs=1, verbose=max(self.verbose - 1, 0))
         if halving:
