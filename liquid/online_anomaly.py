@@ -202,7 +202,22 @@ class OnlineAnomalyDetector(BaseEstimator):
 
     def detect(self, X, learn: bool = True) -> np.ndarray:
         """Continue the stream with ``X``: True where an alarm is raised (events, see the module notes)."""
-        probability = self.score_stream(X, learn)
-        alarms = np.zeros(probability.shape[0], dtype=np.bool_)
-        alarm_stream(probability, float(self.alarm_probability), float(self.rearm), self._alarm_state, alarms)
-        return alarms
+        return event_alarms(self.score_stream(X, learn), self.alarm_probability, self.rearm, self._alarm_state)
+
+
+def event_alarms(probability, alarm_probability: float, rearm: int, state: np.ndarray | None = None) -> np.ndarray:
+    """The alarms :meth:`OnlineAnomalyDetector.detect` raises from a stream's tail probabilities: one when
+    the probability falls below ``alarm_probability``, then none until it has stayed above
+    ``sqrt(alarm_probability)`` for ``rearm`` points (see the module notes). ``state`` (armed, calm points)
+    carries a stream across calls, updated in place; None: a stream from rest, armed. Recomputing the
+    alarms of stored probabilities at other thresholds needs no new simulation (choosing
+    ``alarm_probability`` per NAB profile, for instance)."""
+    values = np.ascontiguousarray(probability, dtype=np.float64)
+    if values.ndim != 1 or not np.all((values >= 0.0) & (values <= 1.0)):
+        raise ValueError("probability must be a 1-D array of tail probabilities in [0, 1]")
+    check_number("alarm_probability", alarm_probability, 0.0, low_inclusive=False, high=0.5)
+    check_number("rearm", rearm, 0, integer=True)
+    state = np.array([1.0, 0.0]) if state is None else state
+    alarms = np.zeros(values.shape[0], dtype=np.bool_)
+    alarm_stream(values, float(alarm_probability), float(rearm), state, alarms)
+    return alarms

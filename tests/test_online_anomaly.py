@@ -84,3 +84,26 @@ def test_a_burst_of_anomalies_does_not_hide_the_next_one():
     assert robust[1500:1520].min() < 1e-4 < plain[1500:1520].min()  # only the robust statistics see the next
     calm = np.r_[0:1000, 2500:3000]
     assert robust[calm][20:].min() > 1e-4  # and neither alarms on noise
+
+
+def test_event_alarms_of_stored_probabilities_are_detects_alarms():
+    """Recomputing alarms from the probabilities (another alarm level without a new simulation) gives
+    exactly what detect gives at that level, in one piece or in two with the state carried."""
+    from liquid.online_anomaly import event_alarms
+
+    rng = np.random.default_rng(1)
+    x = _stream(5000, rng, level_change_at=3000, spike_at=2000)
+    probability = OnlineAnomalyDetector(random_state=0).fit(x[:1000]).score_stream(x[1000:])
+    for level in (1e-6, 1e-4, 1e-2):
+        expected = OnlineAnomalyDetector(random_state=0, alarm_probability=level).fit(x[:1000]).detect(x[1000:])
+        np.testing.assert_array_equal(event_alarms(probability, level, 50), expected)
+        state = np.array([1.0, 0.0])
+        pieces = np.concatenate([event_alarms(probability[:1234], level, 50, state),
+                                 event_alarms(probability[1234:], level, 50, state)])
+        np.testing.assert_array_equal(pieces, expected)
+    assert event_alarms(probability, 1e-2, 50).sum() >= event_alarms(probability, 1e-6, 50).sum()
+    for bad, match in ((np.array([0.5, 1.5]), "in \\[0, 1\\]"), (np.ones((2, 2)), "1-D")):
+        with pytest.raises(ValueError, match=match):
+            event_alarms(bad, 1e-4, 50)
+    with pytest.raises(ValueError, match="alarm_probability"):
+        event_alarms(probability, 0.9, 50)
