@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import average_precision_score
 
-from .nab import as_times, in_time_order, window_indices
+from .nab import as_times, in_time_order, scores_in_time_order, window_indices
 
 
 def load_windows(path: str | os.PathLike, series: str) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -30,8 +30,9 @@ def load_windows(path: str | os.PathLike, series: str) -> list[tuple[pd.Timestam
 
 def window_labels(timestamps, windows) -> np.ndarray:
     """Boolean per point: inside one of the windows (inclusive; validated as in :func:`liquid.nab.window_indices`)."""
-    inside = np.zeros(as_times(timestamps).shape[0], dtype=bool)
-    for first, last in window_indices(timestamps, windows):
+    times = as_times(timestamps)
+    inside = np.zeros(times.shape[0], dtype=bool)
+    for first, last in window_indices(times, windows):
         inside[first : last + 1] = True
     return inside
 
@@ -73,14 +74,8 @@ def window_scores(flags, timestamps, windows) -> dict[str, float]:
 def point_auc_pr(scores, timestamps, windows) -> float:
     """Area under the precision-recall curve of per-point anomaly scores (higher = more anomalous)
     against "inside a window" labels (average precision); NaN when no point is inside a window."""
-    scores = np.asarray(scores, dtype=float)
-    times = as_times(timestamps, ordered=False)
-    if scores.shape != times.shape or not np.isfinite(scores).all():
-        raise ValueError(f"scores must be {times.shape[0]} finite numbers, one per point; got shape {scores.shape}"
-                         + ("" if scores.shape != times.shape else " with NaN or infinity"))
-    order = np.argsort(times, kind="stable")
-    labels = window_labels(times[order], windows)
-    scores = scores[order]
+    times, scores = scores_in_time_order(timestamps, scores)
+    labels = window_labels(times, windows)
     if not labels.any():
         return float("nan")
     return float(average_precision_score(labels, scores))

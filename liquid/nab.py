@@ -92,6 +92,18 @@ def in_time_order(timestamps, detections) -> tuple[np.ndarray, np.ndarray]:
     return times[order], detections[order]
 
 
+def scores_in_time_order(timestamps, scores, name: str = "scores") -> tuple[np.ndarray, np.ndarray]:
+    """Timestamps and per-point anomaly scores (finite numbers, one per point), both sorted by time as in
+    :func:`in_time_order`."""
+    times = as_times(timestamps, ordered=False)
+    values = np.asarray(scores, dtype=np.float64)
+    if values.shape != times.shape or not np.isfinite(values).all():
+        raise ValueError(f"{name} must be {times.shape[0]} finite numbers, one per point; got shape {values.shape}"
+                         + ("" if values.shape != times.shape else " with NaN or infinity"))
+    order = np.argsort(times, kind="stable")
+    return times[order], values[order]
+
+
 def _as_bound(value, times: np.ndarray, what: str):
     """A window bound in the units of ``times`` (a number for numeric timestamps, else a datetime)."""
     if times.dtype.kind == "f":
@@ -150,7 +162,7 @@ def as_detections(detections, n_points: int) -> np.ndarray:
         return values
     if values.dtype.kind not in "iuf":
         raise TypeError(f"detections must be booleans, got dtype {values.dtype}")
-    if np.isnan(values).any() if values.dtype.kind == "f" else False:
+    if values.dtype.kind == "f" and np.isnan(values).any():
         raise ValueError("detections contain NaN; expected True / False at every point")
     if not np.isin(values, (0, 1)).all():
         raise ValueError("detections must be booleans (or 0 / 1), but hold other values: anomaly scores? "

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .nab import PROBATION_PERCENT, as_times, scoring_rules
+from .nab import PROBATION_PERCENT, scores_in_time_order, scoring_rules
 
 #: Most candidate thresholds swept: all distinct scores up to this many, else this many quantiles of them.
 MAX_THRESHOLDS = 100_000
@@ -42,13 +42,7 @@ def threshold_curve(anomaly_scores, timestamps, windows, thresholds: np.ndarray,
                     probation_percent: float = PROBATION_PERCENT) -> tuple[np.ndarray, float, float]:
     """Raw NAB score of one series at every threshold (detections: ``anomaly_scores >= threshold``), with
     the series' null and perfect scores: ``(raw (len(thresholds),), null, perfect)``."""
-    values = np.asarray(anomaly_scores, dtype=np.float64)
-    times = as_times(timestamps, ordered=False)
-    if values.shape != times.shape or not np.isfinite(values).all():
-        raise ValueError(f"anomaly scores must be {times.shape[0]} finite numbers, one per timestamp; "
-                         f"got shape {values.shape}" + ("" if values.shape != times.shape else " with NaN or inf"))
-    order = np.argsort(times, kind="stable")
-    times, values = times[order], values[order]
+    times, values = scores_in_time_order(timestamps, anomaly_scores, "anomaly scores")
     rules = scoring_rules(times, windows, profile, probation_percent)
     scored = np.arange(values.shape[0]) >= rules.probation
     # False positives: the outside points at or above a threshold, the highest scores first.
