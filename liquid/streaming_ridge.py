@@ -9,6 +9,8 @@ serves every penalty; the final model is refitted on all rows.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from scipy.linalg import cho_factor, cho_solve
 
@@ -142,56 +144,53 @@ class StreamingRidge:
         return solution[:-1], solution[-1], alpha
 
     # -- a linear base with a penalty of its own ---------------------------------------------------------
-    def _blocks(self, gram: np.ndarray, cross: np.ndarray):
-        """Centred Gram blocks: ``(C, c, mean_x, mean_y, S, B, s_S, s_B)``, ``S`` the other features' and
-        ``B`` the base's slice, ``s_*`` each block's mean squared (centred) feature."""
+    def _blocks(self, gram: np.ndarray, cross: np.ndarray) -> "_Blocks":
+        """The centred Gram matrices split into the other features' block ``S`` and the base's ``B``, with
+        each block's mean squared (centred) feature; centred once per solve (p x p copies)."""
         centred, centred_cross, mean_x, mean_y = self._centred(gram, cross)
         p = centred.shape[0]
         S, B = slice(0, p - self.n_base), slice(p - self.n_base, p)
-        scales = [max(float(np.trace(centred[k, k])) / max(k.stop - k.start, 1), 1e-300) for k in (S, B)]
-        return centred, centred_cross, mean_x, mean_y, S, B, scales[0], scales[1]
+        s_S, s_B = (max(float(np.trace(centred[k, k])) / max(k.stop - k.start, 1), 1e-300) for k in (S, B))
+        return _Blocks(centred, centred_cross, mean_x, mean_y, S, B, s_S, s_B)
 
     @staticmethod
-    def _with_intercept(coef: np.ndarray, mean_x: np.ndarray, mean_y: np.ndarray) -> np.ndarray:
-        return np.vstack([coef, (mean_y - mean_x @ coef)[None, :]])
-
-    def _base_solutions(self, gram: np.ndarray, cross: np.ndarray, alphas: np.ndarray) -> list[np.ndarray]:
+    def _base_solutions(blocks: "_Blocks", alphas: np.ndarray) -> list[np.ndarray]:
         """The base alone (other features' weights 0) for every penalty, from one eigendecomposition."""
-        C, c, mean_x, mean_y, S, B, _, s_B = self._blocks(gram, cross)
+        C, c, B = blocks.C, blocks.c, blocks.B
         values, vectors = np.linalg.eigh(C[B, B])
         projected = vectors.T @ c[B]
         solutions = []
         for alpha in alphas:
             coef = np.zeros((C.shape[0], c.shape[1]))
-            coef[B] = vectors @ (projected / (np.maximum(values, 0.0) + alpha * s_B)[:, None])
-            solutions.append(self._with_intercept(coef, mean_x, mean_y))
+            coef[B] = vectors @ (projected / (np.maximum(values, 0.0) + alpha * blocks.s_B)[:, None])
+            solutions.append(blocks.with_intercept(coef))
         return solutions
 
-    def _eliminate_base(self, C: np.ndarray, c: np.ndarray, S: slice, B: slice, base_alpha: float, s_B: float):
+    @staticmethod
+    def _eliminate_base(blocks: "_Blocks", base_alpha: float):
         """The base eliminated for a fixed base penalty (Schur complement): ``(M, b, F, g)`` with
         ``A = C_BB + base_alpha s_B I``, ``F = A^-1 C_BS``, ``g = A^-1 c_B``, ``M = C_SS - C_SB F`` and
         ``b = c_S - C_SB g``; the base's weights are ``g - F v`` for the other features' ``v``. ``A`` is
         inverted by its eigendecomposition (a few columns, nearly collinear for a smooth series, under a
         penalty down to 1e-16: a Cholesky factorisation could fail there)."""
+        C, c, S, B = blocks.C, blocks.c, blocks.S, blocks.B
         values, vectors = np.linalg.eigh(C[B, B])
-        inverse = (vectors / (np.maximum(values, 0.0) + base_alpha * s_B)) @ vectors.T
+        inverse = (vectors / (np.maximum(values, 0.0) + base_alpha * blocks.s_B)) @ vectors.T
         F, g = inverse @ C[B, S], inverse @ c[B]
         return C[S, S] - C[S, B] @ F, c[S] - C[S, B] @ g, F, g
 
-    def _joint_solutions(self, gram: np.ndarray, cross: np.ndarray, base_alpha: float,
-                         alphas: np.ndarray) -> list[np.ndarray]:
+    def _joint_solutions(self, blocks: "_Blocks", base_alpha: float, alphas: np.ndarray) -> list[np.ndarray]:
         """Both blocks for a fixed base penalty and every other penalty: one eigendecomposition of the
         Schur complement ``M`` (``_eliminate_base``) serves every penalty of the other features."""
-        C, c, mean_x, mean_y, S, B, s_S, s_B = self._blocks(gram, cross)
-        M, b, F, g = self._eliminate_base(C, c, S, B, base_alpha, s_B)
+        M, b, F, g = self._eliminate_base(blocks, base_alpha)
         values, vectors = np.linalg.eigh(M)
         projected = vectors.T @ b
         solutions = []
         for alpha in alphas:
-            coef = np.empty((C.shape[0], c.shape[1]))
-            coef[S] = vectors @ (projected / (np.maximum(values, 0.0) + alpha * s_S)[:, None])
-            coef[B] = g - F @ coef[S]
-            solutions.append(self._with_intercept(coef, mean_x, mean_y))
+            coef = np.empty((blocks.C.shape[0], blocks.c.shape[1]))
+            coef[blocks.S] = vectors @ (projected / (np.maximum(values, 0.0) + alpha * blocks.s_S)[:, None])
+            coef[blocks.B] = g - F @ coef[blocks.S]
+            solutions.append(blocks.with_intercept(coef))
         return solutions
 
     def _validation_error(self, solution: np.ndarray) -> float:
@@ -201,32 +200,52 @@ class StreamingRidge:
         """The base's penalty chosen on the validation rows with the other features left out; then the other
         features' penalty, or leaving them out, jointly with it: the validation error is never above the
         base model's (a penalty given as ``alpha`` is kept). The final fit takes every row."""
-        fit = (self._gram["fit"], self._cross["fit"])
         if self._rows["val"] == 0:
             base_alpha = 1e-4
             alpha = 1e-4 if self.alpha is None else float(self.alpha)
         else:
-            base_errors = [self._validation_error(c) for c in self._base_solutions(*fit, BASE_ALPHAS)]
+            fit = self._blocks(self._gram["fit"], self._cross["fit"])
+            base_errors = [self._validation_error(c) for c in self._base_solutions(fit, BASE_ALPHAS)]
             base_alpha = float(BASE_ALPHAS[int(np.argmin(base_errors))])
             if self.alpha is not None:  # the user's penalty of the other features, kept as given
                 alpha = float(self.alpha)
             else:
-                errors = [self._validation_error(c) for c in self._joint_solutions(*fit, base_alpha, RELATIVE_ALPHAS)]
+                errors = [self._validation_error(c) for c in self._joint_solutions(fit, base_alpha, RELATIVE_ALPHAS)]
                 best = int(np.argmin(errors))
                 # An error summed from Gram matrices is only known to about eps * sum(y^2): a smaller gain
                 # over the base is rounding, not the liquid's.
                 resolution = ERROR_RESOLUTION * float(np.sum(self._target_sq["val"]))
                 alpha = float(RELATIVE_ALPHAS[best]) if errors[best] < min(base_errors) - resolution else np.inf
+            del fit
         self.base_alpha_ = base_alpha
-        total = (self._gram["fit"] + self._gram["val"], self._cross["fit"] + self._cross["val"])
+        total = self._blocks(self._gram["fit"] + self._gram["val"], self._cross["fit"] + self._cross["val"])
         if np.isinf(alpha):
-            solution = self._base_solutions(*total, np.array([base_alpha]))[0]
+            solution = self._base_solutions(total, np.array([base_alpha]))[0]
         else:  # one Cholesky factorisation of the Schur complement, positive definite under alpha > 0
-            C, c, mean_x, mean_y, S, B, s_S, s_B = self._blocks(*total)
-            M, b, F, g = self._eliminate_base(C, c, S, B, base_alpha, s_B)
-            M[np.diag_indices_from(M)] += alpha * s_S
-            coef = np.empty((C.shape[0], c.shape[1]))
-            coef[S] = cho_solve(cho_factor(M, overwrite_a=True), b)
-            coef[B] = g - F @ coef[S]
-            solution = self._with_intercept(coef, mean_x, mean_y)
+            M, b, F, g = self._eliminate_base(total, base_alpha)
+            M[np.diag_indices_from(M)] += alpha * total.s_S
+            coef = np.empty((total.C.shape[0], total.c.shape[1]))
+            coef[total.S] = cho_solve(cho_factor(M, overwrite_a=True), b)
+            coef[total.B] = g - F @ coef[total.S]
+            solution = total.with_intercept(coef)
         return solution[:-1], solution[-1], alpha
+
+
+@dataclass
+class _Blocks:
+    """Centred Gram matrices ``C`` (p, p) and ``c`` (p, t) of the features' rows, the features' and
+    targets' means, the slices of the other features (``S``) and of the base (``B``), and each block's
+    mean squared feature (``s_S``, ``s_B``: the scale of its relative penalties)."""
+
+    C: np.ndarray
+    c: np.ndarray
+    mean_x: np.ndarray
+    mean_y: np.ndarray
+    S: slice
+    B: slice
+    s_S: float
+    s_B: float
+
+    def with_intercept(self, coef: np.ndarray) -> np.ndarray:
+        """``coef`` (p, t) with the unpenalised intercept as a last row."""
+        return np.vstack([coef, (self.mean_y - self.mean_x @ coef)[None, :]])
